@@ -1,0 +1,39 @@
+using Stoa.Dashboard.Ingest;
+
+namespace Stoa.Dashboard.Api;
+
+/// <summary>The API's error answers, all <c>application/problem+json</c> with a detail that says what to change.</summary>
+public static class ApiProblems
+{
+    public static IResult InvalidQuery(IReadOnlyList<QueryProblem> problems) => Results.Problem(
+        statusCode: 400,
+        title: "Invalid query parameters",
+        detail: string.Join(" ", problems.Select(p => $"{p.Parameter}: {p.Message}")),
+        extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = problems.Select(p => new { parameter = p.Parameter, message = p.Message }).ToList(),
+        });
+
+    public static IResult InvalidBatch(IReadOnlyList<IngestProblem> problems) => Results.Problem(
+        statusCode: 400,
+        title: "Invalid batch: nothing was stored",
+        detail: $"{problems.Count} problem(s). " + string.Join(" ", problems.Take(20).Select(p =>
+            p.Index < 0 ? $"{p.Field}: {p.Message}" : $"[{p.Index}].{p.Field}: {p.Message}")),
+        extensions: new Dictionary<string, object?>
+        {
+            ["errors"] = problems.Select(p => new { index = p.Index < 0 ? (int?)null : p.Index, field = p.Field, message = p.Message }).ToList(),
+        });
+
+    public static IResult InvalidTenantId() => Results.Problem(
+        statusCode: 400, title: "Invalid tenant id",
+        detail: $"tenant_id: use {Model.Identifiers.Rule}.");
+
+    /// <summary>The same answer for a tenant that is not granted and one that does not exist, so ids cannot be probed.</summary>
+    public static IResult TenantForbidden() => Results.Problem(
+        statusCode: 403, title: "Forbidden",
+        detail: "This token may not access that tenant.");
+
+    public static IResult TooLarge(long limit) => Results.Problem(
+        statusCode: 413, title: "Payload too large",
+        detail: $"The body is over {limit:N0} bytes; send the events in smaller batches.");
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Api;
+
+/// <summary>The read side of the contract: request log, security events, business events.</summary>
+public static class AuditEndpoints
+{
+    public static RouteGroupBuilder MapAuditReads(this RouteGroupBuilder api)
+    {
+        api.MapGet("/audit/{tenant_id}", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
+            ReadPageAsync(http, tenantId, "logs", defaultLimit: 100,
+                q => q.RequestFilter(), (db, scope, f) => db.Requests(scope).Filter(f), EventJson.Write));
+
+        api.MapGet("/audit/{tenant_id}/security", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
+            ReadPageAsync(http, tenantId, "events", defaultLimit: 1000,
+                q => q.SecurityFilter(), (db, scope, f) => db.Security(scope).Filter(f), EventJson.Write));
+
+        api.MapGet("/audit/{tenant_id}/business", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
+            ReadPageAsync(http, tenantId, "events", defaultLimit: 1000,
+                q => q.BusinessFilter(), (db, scope, f) => db.Business(scope).Filter(f), EventJson.Write));
+
+        return api;
+    }
+
+    /// <summary>
+    /// The shape every read shares: check the tenant id, authorise, read the parameters (all problems
+    /// at once), run one keyset page, and write <c>{"logs"|"events": [...], "count", "next_cursor"}</c>.
+    /// </summary>
+    private static async Task<IResult> ReadPageAsync<TFilter, TRow>(HttpContext http, string tenantId, string arrayName,
+        int defaultLimit, Func<QueryReader, TFilter> readFilter,
+        Func<AuditDbContext, AuditScope, TFilter, IQueryable<TRow>> query, Action<Utf8JsonWriter, TRow> write)
+        where TRow : class, ITimeOrdered
+    {
+        var (scope, denied) = await AuthorizeReadAsync(http, tenantId);
+        if (scope is null) return denied!;
+
+        var q = new QueryReader(http.Request.Query, http.RequestServices.GetRequiredService<TimeProvider>());
+        var filter = readFilter(q);
+        var page = q.Page(defaultLimit);
+        q.RejectUnknown();
+        if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
+
+        var factory = http.RequestServices.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+        var result = await query(db, scope, filter).PageAsync(page, http.RequestAborted);
+
+        return new JsonBody(w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray(arrayName);
+            foreach (var row in result.Items) write(w, row);
+            w.WriteEndArray();
+            w.WriteNumber("count", result.Items.Count);
+            w.WriteString("next_cursor", result.NextCursor);
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>The caller's scope of a tenant, or the 400/403 answer to give instead.</summary>
+    public static async Task<(AuditScope? Scope, IResult? Denied)> AuthorizeReadAsync(HttpContext http, string tenantId)
+    {
+        if (!Identifiers.IsValid(tenantId)) return (null, ApiProblems.InvalidTenantId());
+        var access = http.RequestServices.GetRequiredService<TenantAccess>();
+        var scope = await access.ReadScopeAsync(http.User, tenantId, http.RequestAborted);
+        return scope is null ? (null, ApiProblems.TenantForbidden()) : (scope, null);
+    }
+}

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Primitives;
+using Stoa.Dashboard.Model;
+
+namespace Stoa.Dashboard.Api;
+
+/// <summary>
+/// Reads a request's query string by the contract's rules, collecting every problem instead of
+/// stopping at the first, and refusing names it does not know: a misspelt filter must not
+/// silently return everything.
+/// </summary>
+public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
+{
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly List<QueryProblem> _problems = [];
+
+    public IReadOnlyList<QueryProblem> Problems => _problems;
+
+    public void Problem(string parameter, string message) => _problems.Add(new(parameter, message));
+
+    public string? Text(string name, int maxLength = 2048)
+    {
+        _known.Add(name);
+        if (!query.TryGetValue(name, out var values)) return null;
+        if (values.Count > 1)
+        {
+            Problem(name, "Given more than once; give it once.");
+            return null;
+        }
+        var value = values.ToString();
+        if (value.Length == 0)
+        {
+            Problem(name, "Empty; give a value or leave the parameter out.");
+            return null;
+        }
+        if (value.Length > maxLength)
+        {
+            Problem(name, $"Longer than {maxLength} characters.");
+            return null;
+        }
+        return value;
+    }
+
+    public string? Identifier(string name)
+    {
+        var value = Text(name);
+        if (value is not null && !Identifiers.IsValid(value))
+        {
+            Problem(name, $"Not a valid id: use {Identifiers.Rule}.");
+            return null;
+        }
+        return value;
+    }
+
+    public string? OneOf(string name, IReadOnlyCollection<string> allowed, bool upperCase = false)
+    {
+        var value = Text(name);
+        if (value is null) return null;
+        if (upperCase) value = value.ToUpperInvariant();
+        if (allowed.Contains(value)) return value;
+        Problem(name, $"'{value}' is not one of {string.Join(", ", allowed)}.");
+        return null;
+    }
+
+    /// <summary>A comma-separated list whose every item is one of <paramref name="allowed"/>.</summary>
+    public List<string>? ListOf(string name, IReadOnlyCollection<string> allowed)
+    {
+        var value = Text(name);
+        if (value is null) return null;
+        var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
+        var unknown = items.Where(i => !allowed.Contains(i)).ToList();
+        if (items.Count == 0 || unknown.Count > 0)
+        {
+            Problem(name, $"'{string.Join(",", unknown)}' not known; use one or more of {string.Join(", ", allowed)}, comma-separated.");
+            return null;
+        }
+        return items;
+    }
+
+    public long? Integer(string name, long min, long max)
+    {
+        var value = Text(name, 20);
+        if (value is null) return null;
+        if (long.TryParse(value, System.Globalization.NumberStyles.None, null, out var number) && number >= min && number <= max)
+            return number;
+        Problem(name, $"'{value}' is not a whole number from {min} to {max}.");
+        return null;
+    }
+
+    public long? Time(string name)
+    {
+        var value = Text(name, 64);
+        if (value is null) return null;
+        if (AuditTime.TryParse(value, out var ms)) return ms;
+        Problem(name, $"'{value}' is not an RFC 3339 time such as 2026-03-11T03:17:42Z or 2026-03-11T04:17:42+01:00.");
+        return null;
+    }
+
+    /// <summary>The time window: <c>from</c>/<c>to</c>, or <c>hours</c>/<c>days</c> back from now.</summary>
+    public TimeWindow Window()
+    {
+        var from = Time("from");
+        var to = Time("to");
+        var hours = Integer("hours", 1, 24 * 366 * 10);
+        var days = Integer("days", 1, 366 * 10);
+        if (hours is not null && days is not null)
+            Problem("hours", "Give 'hours' or 'days', not both.");
+        if ((hours ?? days) is not null && query.ContainsKey("from"))
+            Problem(hours is not null ? "hours" : "days", "Cannot be combined with 'from': give either a start ('from') or a length back from now.");
+
+        var now = clock.GetUtcNow();
+        if (hours is { } h) from = (now - TimeSpan.FromHours(h)).ToUnixTimeMilliseconds();
+        else if (days is { } d) from = (now - TimeSpan.FromDays(d)).ToUnixTimeMilliseconds();
+        if (from is not null && to is not null && from > to)
+            Problem("from", "'from' is after 'to'.");
+        return new TimeWindow(from, to);
+    }
+
+    /// <summary><c>limit</c>, <c>order</c> and <c>cursor</c>.</summary>
+    public PageRequest Page(int defaultLimit)
+    {
+        var limit = (int)(Integer("limit", 1, 10_000) ?? defaultLimit);
+        var ascending = Order();
+        PageCursor? cursor = null;
+        if (Text("cursor", 200) is { } encoded)
+        {
+            cursor = PageCursor.TryDecode(encoded);
+            if (cursor is null) Problem("cursor", "Not a cursor this API issued; pass 'next_cursor' from the previous page unchanged.");
+            else if (cursor.Ascending != ascending) Problem("cursor", "This cursor belongs to the other 'order'; keep 'order' the same while paging.");
+        }
+        return new PageRequest(limit, ascending, cursor);
+    }
+
+    public bool Order() => OneOf("order", ["desc", "asc"]) == "asc";
+
+    /// <summary>Records a problem for every parameter no reader asked for.</summary>
+    public void RejectUnknown()
+    {
+        foreach (var key in query.Keys.Where(k => !_known.Contains(k)))
+            Problem(key, $"Unknown parameter. This endpoint takes: {string.Join(", ", _known.Order())}.");
+    }
+}
+
+public sealed record QueryProblem(string Parameter, string Message);

@@ -1,0 +1,24 @@
+namespace Stoa.Dashboard.Cli;
+
+/// <summary>A command run on the program instead of the web server (<c>tokens …</c>).</summary>
+public interface ICommand
+{
+    Task<int> RunAsync(IServiceProvider services);
+}
+
+public static class CommandLine
+{
+    /// <summary>The command the arguments name, or null to run the server.</summary>
+    public static ICommand? Find(string[] args) => args.FirstOrDefault() switch
+    {
+        "tokens" => new TokenCommands(args[1..]),
+        _ => null,
+    };
+}
+
+/// <summary><c>--demo</c> is short for <c>--Stoa:Demo:Enabled=true</c>.</summary>
+public static class DemoSwitch
+{
+    public static string[] Expand(string[] args) =>
+        args.Select(a => a == "--demo" ? "--Stoa:Demo:Enabled=true" : a).ToArray();
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace Stoa.Dashboard.Configuration;
+
+/// <summary>The <c>Stoa</c> section of appsettings.json.</summary>
+public sealed class StoaOptions
+{
+    public const string Section = "Stoa";
+
+    public IngestOptions Ingest { get; set; } = new();
+    public DemoOptions Demo { get; set; } = new();
+}
+
+public sealed class IngestOptions
+{
+    /// <summary>Largest accepted ingest body; larger is 413.</summary>
+    public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>Load the demo data set into an empty store and print an operator token at start.</summary>
+    public bool Enabled { get; set; }
+}
+
+/// <summary>Checks the options once at start and reports every problem.</summary>
+public sealed class ValidateStoaOptions : IValidateOptions<StoaOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StoaOptions options)
+    {
+        var problems = new List<string>();
+        if (options.Ingest.MaxBodyBytes is < 1024 or > 1024L * 1024 * 1024)
+            problems.Add("Stoa:Ingest:MaxBodyBytes must be between 1024 and 1073741824.");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

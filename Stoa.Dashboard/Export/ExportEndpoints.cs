@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Api;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Export;
+
+public static class ExportEndpoints
+{
+    /// <summary>
+    /// <c>GET /v1/audit/{tenant_id}/export/{format}?layer=…</c>: everything in the window, streamed
+    /// oldest first (or <c>order=desc</c>), with the read endpoint's filters and no limit.
+    /// </summary>
+    public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
+    {
+        api.MapGet("/audit/{tenant_id}/export/{format}", async (HttpContext http,
+            [FromRoute(Name = "tenant_id")] string tenantId, string format, TimeProvider clock) =>
+        {
+            var (scope, denied) = await AuditEndpoints.AuthorizeReadAsync(http, tenantId);
+            if (scope is null) return denied!;
+
+            var q = new QueryReader(http.Request.Query, clock);
+            var exportFormat = ExportFormats.Parse(format);
+            if (exportFormat is null) q.Problem("format", $"'{format}' is not one of {string.Join(", ", ExportFormats.Names)}.");
+            var layer = q.OneOf("layer", ["requests", "security", "business"]) ?? "requests";
+            var ascending = q.OneOf("order", ["asc", "desc"]) != "desc"; // oldest first, as a file reads
+            ExportJob? job = layer switch
+            {
+                "security" => Job(q.SecurityFilter(), f => f.Window, (db, f) => db.Security(scope).Filter(f), ExportColumns.Security, EventJson.Write, "events"),
+                "business" => Job(q.BusinessFilter(), f => f.Window, (db, f) => db.Business(scope).Filter(f), ExportColumns.Business, EventJson.Write, "events"),
+                _ => Job(q.RequestFilter(), f => f.Window, (db, f) => db.Requests(scope).Filter(f), ExportColumns.Requests, EventJson.Write, "logs"),
+            };
+            q.RejectUnknown();
+            if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
+            if (exportFormat == ExportFormat.Xlsx)
+                return Results.Problem(statusCode: 501, title: "Not implemented yet",
+                    detail: "XLSX export is not available yet; use csv, json or ndjson.");
+
+            return new ExportResult(scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "");
+        });
+        return api;
+    }
+
+    private static ExportJob Job<TFilter, TRow>(TFilter filter, Func<TFilter, TimeWindow> window,
+        Func<AuditDbContext, TFilter, IQueryable<TRow>> query, ExportColumn<TRow>[] columns,
+        Action<Utf8JsonWriter, TRow> writeJson, string arrayName) where TRow : class, ITimeOrdered =>
+        new(window(filter), arrayName, (db, ascending, destination, format, header, ct) =>
+            ExportStreamer.WriteAsync(destination, format, header,
+                query(db, filter).InOrder(ascending).AsNoTracking().AsAsyncEnumerable(), columns, writeJson, ct));
+
+    /// <summary>A prepared export: its window and how to stream it, whatever the layer.</summary>
+    private sealed record ExportJob(TimeWindow Window, string ArrayName,
+        Func<AuditDbContext, bool, Stream, ExportFormat, ExportHeader, CancellationToken, Task<ExportOutcome>> Stream);
+
+    private sealed class ExportResult(AuditScope scope, string layer, ExportFormat format, bool ascending, ExportJob job,
+        string queryString) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            var services = http.RequestServices;
+            var clock = services.GetRequiredService<TimeProvider>();
+            var exportedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var fileName = FileName(scope.TenantId, layer, job.Window, exportedAt, format);
+
+            http.Response.ContentType = ExportFormats.ContentType(format);
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+
+            var factory = services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+            await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+            ExportOutcome? outcome = null;
+            try
+            {
+                outcome = await job.Stream(db, ascending, http.Response.Body, format,
+                    new ExportHeader(scope.TenantId, job.Window, exportedAt, job.ArrayName), http.RequestAborted);
+            }
+            finally
+            {
+                await services.GetRequiredService<ExportAudit>().RecordAsync(Caller.From(http.User), scope, layer, format,
+                    job.Window, queryString, outcome, fileName);
+            }
+        }
+    }
+
+    /// <summary><c>stoa-audit_{tenant}_{layer}_{from}_{to}.{ext}</c>, times compact UTC; an open start reads <c>begin</c>.</summary>
+    public static string FileName(string tenantId, string layer, TimeWindow window, long exportedAtMs, ExportFormat format)
+    {
+        static string Compact(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'");
+        var from = window.FromMs is { } f ? Compact(f) : "begin";
+        var to = Compact(window.ToMs ?? exportedAtMs);
+        return $"stoa-audit_{tenantId}_{layer}_{from}_{to}.{format.ToString().ToLowerInvariant()}";
+    }
+}

@@ -1,0 +1,287 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Ingest;
+
+/// <summary>
+/// Turns a request body (JSON array or NDJSON) into events, checking every field of every event so
+/// that a rejected batch lists all its problems at once.
+/// </summary>
+public static class EventParser
+{
+    private const int MaxTextLength = 2048;
+
+    public static EventBatch Parse(ReadOnlySpan<byte> body, bool ndjson, string tenantId)
+    {
+        var batch = new EventBatch();
+        if (ndjson) ParseNdjson(body, tenantId, batch);
+        else ParseJson(body, tenantId, batch);
+        return batch;
+    }
+
+    private static void ParseJson(ReadOnlySpan<byte> body, string tenantId, EventBatch batch)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.ToArray());
+        }
+        catch (JsonException e)
+        {
+            var hint = body.TrimStart(" \r\n\t"u8).StartsWith("{"u8)
+                ? " To send one event per line, use Content-Type: application/x-ndjson."
+                : "";
+            batch.Problems.Add(new(-1, "body", $"The body is not valid JSON ({e.Message}).{hint}"));
+            return;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                ParseEvent(root, 0, tenantId, batch);
+                return;
+            }
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                batch.Problems.Add(new(-1, "body", "The body must be a JSON array of events (or NDJSON with Content-Type: application/x-ndjson)."));
+                return;
+            }
+            var index = 0;
+            foreach (var element in root.EnumerateArray())
+                ParseEvent(element, index++, tenantId, batch);
+        }
+    }
+
+    private static void ParseNdjson(ReadOnlySpan<byte> body, string tenantId, EventBatch batch)
+    {
+        var index = 0;
+        foreach (var range in body.Split((byte)'\n'))
+        {
+            var line = body[range].Trim(" \r\t"u8);
+            if (line.IsEmpty) continue;
+            try
+            {
+                using var document = JsonDocument.Parse(line.ToArray());
+                ParseEvent(document.RootElement, index, tenantId, batch);
+            }
+            catch (JsonException e)
+            {
+                batch.Problems.Add(new(index, "body", $"Line is not valid JSON ({e.Message})."));
+            }
+            index++;
+        }
+    }
+
+    private static void ParseEvent(JsonElement element, int index, string tenantId, EventBatch batch)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            batch.Problems.Add(new(index, "event", "Each event must be a JSON object."));
+            return;
+        }
+        var fields = new FieldReader(element, index, batch.Problems);
+
+        var eventTenant = fields.OptionalText("tenant_id");
+        if (eventTenant is not null && eventTenant != tenantId)
+            fields.Problem("tenant_id", $"Must equal the tenant of the path ('{tenantId}'), or be left out.");
+
+        var eventType = fields.OptionalText("event_type");
+        if (eventType == AuditVocabulary.RequestEventType)
+            ParseRequest(fields, tenantId, batch);
+        else if (eventType is not null && AuditVocabulary.SecurityEventTypes.Contains(eventType))
+            ParseSecurity(fields, eventType, tenantId, batch);
+        else if (eventType == AuditVocabulary.BusinessEventType || (eventType is null && fields.Has("action") && fields.Has("resource_type")))
+            ParseBusiness(fields, element, tenantId, batch);
+        else
+            fields.Problem("event_type", eventType is null
+                ? "Missing. Use 'api_request', one of the security types, or 'business_audit' (or send 'action' and 'resource_type' for a business event)."
+                : $"Unknown type '{eventType}'. Use 'api_request', 'business_audit' or one of: {string.Join(", ", AuditVocabulary.SecurityEventTypes)}.");
+    }
+
+    private static void ParseRequest(FieldReader f, string tenantId, EventBatch batch)
+    {
+        var method = f.Text("method");
+        if (method is not null && !AuditVocabulary.Methods.Contains(method))
+            f.Problem("method", $"'{method}' is not one of {string.Join(", ", AuditVocabulary.Methods)}.");
+        var path = f.Text("path");
+        if (path is not null && (!path.StartsWith('/') || path.Contains('?')))
+            f.Problem("path", "Must start with '/' and carry no query string.");
+
+        var request = new RequestEvent
+        {
+            TenantId = tenantId,
+            TimestampMs = f.Time("timestamp"),
+            RequestId = f.Text("request_id") ?? "",
+            ConsumerId = f.Identifier("consumer_id") ?? "",
+            ConsumerName = f.Text("consumer_name") ?? "",
+            ApiId = f.Identifier("api_id") ?? "",
+            Method = method ?? "",
+            Path = path ?? "",
+            StatusCode = (int)f.Integer("status_code", 100, 599),
+            LatencyMs = f.Integer("latency_ms", 0, long.MaxValue),
+            RequestSizeBytes = f.Integer("request_size_bytes", 0, long.MaxValue),
+            ResponseSizeBytes = f.Integer("response_size_bytes", 0, long.MaxValue),
+            GatewayVersion = f.Text("gateway_version") ?? "",
+            Datacenter = f.Text("datacenter") ?? "",
+            KeyId = f.OptionalText("key_id"),
+            SessionId = f.OptionalText("session_id"),
+            UserId = f.OptionalText("user_id"),
+            ClientIp = f.OptionalText("client_ip"),
+            UserAgent = f.OptionalText("user_agent"),
+            ErrorMessage = f.OptionalText("error_message"),
+            RequestSummary = f.OptionalText("request_summary"),
+        };
+        batch.Requests.Add(request);
+    }
+
+    private static void ParseSecurity(FieldReader f, string eventType, string tenantId, EventBatch batch)
+    {
+        var outcome = f.Text("outcome");
+        if (outcome is not null && !AuditVocabulary.Outcomes.Contains(outcome))
+            f.Problem("outcome", $"'{outcome}' is not one of {string.Join(", ", AuditVocabulary.Outcomes)}.");
+        batch.Security.Add(new SecurityEvent
+        {
+            TenantId = tenantId,
+            EventId = f.Text("event_id") ?? "",
+            EventType = eventType,
+            TimestampMs = f.Time("timestamp"),
+            Actor = f.Text("actor") ?? "",
+            Target = f.Text("target") ?? "",
+            Outcome = outcome ?? "",
+            Details = f.OptionalObject("details"),
+        });
+    }
+
+    private static void ParseBusiness(FieldReader f, JsonElement element, string tenantId, EventBatch batch)
+    {
+        var business = new BusinessEvent
+        {
+            TenantId = tenantId,
+            EventId = f.OptionalText("event_id") ?? DeriveEventId(element),
+            TimestampMs = f.Time("timestamp"),
+            Action = f.Text("action") ?? "",
+            ResourceType = f.Text("resource_type") ?? "",
+            ResourceId = f.Text("resource_id") ?? "",
+            ActorId = f.Text("actor_id") ?? "",
+            Changes = f.OptionalObject("changes"),
+            Metadata = f.OptionalObject("metadata"),
+            RequestId = f.OptionalText("request_id"),
+        };
+        batch.Business.Add(business);
+    }
+
+    /// <summary>A stable key from the event's content, so that a resent event is stored once.</summary>
+    private static string DeriveEventId(JsonElement element)
+    {
+        var canonical = JsonSerializer.Serialize(element);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
+        return "bae_" + Convert.ToHexStringLower(hash)[..32];
+    }
+
+    /// <summary>Reads one event's fields, recording a problem for each missing or malformed one.</summary>
+    private sealed class FieldReader(JsonElement element, int index, List<IngestProblem> problems)
+    {
+        public bool Has(string name) => element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
+
+        public void Problem(string field, string message) => problems.Add(new(index, field, message));
+
+        public string? Text(string name)
+        {
+            var value = OptionalText(name);
+            if (value is null && !Has(name)) Problem(name, "Required: a non-empty string.");
+            return value;
+        }
+
+        public string? OptionalText(string name)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind != JsonValueKind.String)
+            {
+                Problem(name, $"Must be a string, not {Describe(value.ValueKind)}.");
+                return null;
+            }
+            var text = value.GetString()!;
+            if (text.Length == 0)
+            {
+                Problem(name, "Must not be empty; leave the field out instead.");
+                return null;
+            }
+            if (text.Length > MaxTextLength)
+            {
+                Problem(name, $"Longer than {MaxTextLength} characters.");
+                return null;
+            }
+            return text;
+        }
+
+        public string? Identifier(string name)
+        {
+            var value = Text(name);
+            if (value is not null && !Identifiers.IsValid(value))
+            {
+                Problem(name, $"'{Clip(value)}' is not a valid id: use {Identifiers.Rule}.");
+                return null;
+            }
+            return value;
+        }
+
+        public long Integer(string name, long min, long max)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                Problem(name, "Required: an integer.");
+                return 0;
+            }
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+            {
+                Problem(name, $"Must be an integer, not {Describe(value.ValueKind)}.");
+                return 0;
+            }
+            if (number < min || number > max)
+            {
+                Problem(name, max == long.MaxValue ? $"Must be {min} or more." : $"Must be between {min} and {max}.");
+                return 0;
+            }
+            return number;
+        }
+
+        public long Time(string name)
+        {
+            var text = Text(name);
+            if (text is null) return 0;
+            if (!AuditTime.TryParse(text, out var ms))
+            {
+                Problem(name, $"'{Clip(text)}' is not an RFC 3339 time such as 2026-03-11T03:17:42.123Z.");
+                return 0;
+            }
+            return ms;
+        }
+
+        public string? OptionalObject(string name)
+        {
+            if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                Problem(name, $"Must be a JSON object or null, not {Describe(value.ValueKind)}.");
+                return null;
+            }
+            return JsonSerializer.Serialize(value); // minified, key order kept
+        }
+
+        private static string Clip(string text) => text.Length > 80 ? text[..80] + "…" : text;
+
+        private static string Describe(JsonValueKind kind) => kind switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.Object => "an object",
+            _ => "null",
+        };
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Stoa.Dashboard.Api;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Components;
+using Stoa.Dashboard.Configuration;
+using Stoa.Dashboard.Demo;
+using Stoa.Dashboard.Export;
+using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard;
+
+/// <summary>The composition root, one method a feature.</summary>
+public static class StoaExtensions
+{
+    public static void AddStoa(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StoaOptions>().Bind(builder.Configuration.GetSection(StoaOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<StoaOptions>, ValidateStoaOptions>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+
+        services.AddAuditStore(builder.Configuration, builder.Environment);
+        services.AddSingleton<EventWriter>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<TenantAccess>();
+        services.AddSingleton<ExportAudit>();
+        services.AddSingleton<DemoData>();
+
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+    }
+
+    public static void UseStoa(this WebApplication app)
+    {
+        // The API answers in problem+json; the pages answer with pages.
+        app.UseWhen(IsApi, api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(http => !IsApi(http), pages =>
+        {
+            if (!app.Environment.IsDevelopment()) pages.UseExceptionHandler("/Error", createScopeForErrors: true);
+            pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapGet("/healthz", async (StoreHealth health, CancellationToken ct) =>
+            await health.IsHealthyAsync(ct) ? Results.Ok(new { status = "ok" }) : Results.StatusCode(503));
+
+        var api = app.MapGroup("/v1")
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerTokenHandler.SchemeName })
+            .DisableAntiforgery();
+        api.MapIngest();
+        api.MapAuditReads();
+        api.MapExports();
+        api.MapQuotas();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/v1");
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Stoa.Dashboard.Storage;
+
+public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : DbContext(options)
+{
+    public DbSet<RequestEvent> Requests => Set<RequestEvent>();
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    public DbSet<BusinessEvent> BusinessEvents => Set<BusinessEvent>();
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<ApiToken> Tokens => Set<ApiToken>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<RequestEvent>(e =>
+        {
+            e.ToTable("request_events");
+            e.Property(r => r.TimestampMs).HasColumnName("timestamp");
+            // The idempotency key, and the three access paths of the dashboard and the API:
+            // the tenant's window, one consumer's window, one API's window.
+            e.HasIndex(r => new { r.TenantId, r.RequestId }).IsUnique();
+            e.HasIndex(r => new { r.TenantId, r.TimestampMs });
+            e.HasIndex(r => new { r.TenantId, r.ConsumerId, r.TimestampMs });
+            e.HasIndex(r => new { r.TenantId, r.ApiId, r.TimestampMs });
+        });
+        model.Entity<SecurityEvent>(e =>
+        {
+            e.ToTable("security_events");
+            e.Property(s => s.TimestampMs).HasColumnName("timestamp");
+            e.HasIndex(s => new { s.TenantId, s.EventId }).IsUnique();
+            e.HasIndex(s => new { s.TenantId, s.TimestampMs });
+            e.HasIndex(s => new { s.TenantId, s.EventType, s.TimestampMs });
+            e.HasIndex(s => new { s.TenantId, s.Actor, s.TimestampMs });
+            e.HasIndex(s => new { s.TenantId, s.Target, s.TimestampMs });
+        });
+        model.Entity<BusinessEvent>(e =>
+        {
+            e.ToTable("business_events");
+            e.Property(b => b.TimestampMs).HasColumnName("timestamp");
+            e.HasIndex(b => new { b.TenantId, b.EventId }).IsUnique();
+            e.HasIndex(b => new { b.TenantId, b.TimestampMs });
+            e.HasIndex(b => new { b.TenantId, b.ActorId, b.TimestampMs });
+            e.HasIndex(b => new { b.TenantId, b.ResourceType, b.ResourceId });
+            e.HasIndex(b => new { b.TenantId, b.RequestId });
+        });
+        model.Entity<Tenant>(e =>
+        {
+            e.ToTable("tenants");
+            e.HasKey(t => t.TenantId);
+        });
+        model.Entity<ApiToken>(e =>
+        {
+            e.ToTable("api_tokens");
+            e.HasIndex(t => t.SecretHash).IsUnique();
+        });
+
+        // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).
+        foreach (var entity in model.Model.GetEntityTypes())
+            foreach (var property in entity.GetProperties())
+                if (property.GetColumnName() == property.Name)
+                    property.SetColumnName(ToSnakeCase(property.Name));
+    }
+
+    private static string ToSnakeCase(string name)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(name[i]));
+        }
+        return sb.ToString();
+    }
+}
