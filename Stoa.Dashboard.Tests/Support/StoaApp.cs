@@ -1,0 +1,51 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Dashboard.Auth;
+
+namespace Stoa.Dashboard.Tests.Support;
+
+/// <summary>
+/// The real app on a fresh SQLite file of its own, with a clock the tests set. One per test class;
+/// tests inside a class use tenants of their own (<see cref="NewTenant"/>) so they never collide.
+/// </summary>
+public class StoaApp : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Epoch = new(2026, 3, 11, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("stoa-test-").FullName;
+
+    public TestClock Clock { get; } = new(Epoch);
+    public string DatabasePath => Path.Combine(_folder, "audit.db");
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Audit", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public static string NewTenant(string prefix = "t") => $"{prefix}_{Guid.NewGuid():N}"[..20];
+
+    /// <summary>Issues a token through the app's own service and returns a client that sends it.</summary>
+    public async Task<HttpClient> ClientWithTokenAsync(string role, string[] tenants, string[]? consumers = null, string? name = null)
+    {
+        var tokens = Services.GetRequiredService<TokenService>();
+        var (_, secret) = await tokens.CreateAsync(new TokenRequest(role, tenants, consumers ?? [], name, null));
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    public Task<HttpClient> OperatorAsync(params string[] tenants) => ClientWithTokenAsync(Roles.Operator, tenants, name: "test-operator");
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+    }
+}
