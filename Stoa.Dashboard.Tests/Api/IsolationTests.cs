@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Api;
+
+/// <summary>A client of tenant A sees its own consumers' records and nothing else, on every endpoint, not even in a count.</summary>
+public sealed class IsolationTests(IsolationTests.World world) : IClassFixture<IsolationTests.World>
+{
+    private static readonly DateTimeOffset T0 = StoaApp.Epoch.AddHours(-2);
+
+    /// <summary>Tenant A with our consumer and another, tenant B beside it; tokens of each role.</summary>
+    public sealed class World : StoaApp, IAsyncLifetime
+    {
+        public string A { get; } = NewTenant("a");
+        public string B { get; } = NewTenant("b");
+        public HttpClient Operator { get; private set; } = null!;
+        public HttpClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Operator = await OperatorAsync();
+            Client = await ClientWithTokenAsync(Roles.Client, [A], ["cons_mine"], "client-mine");
+            await Operator.IngestAsync(A,
+                Events.Request("mine1", T0, consumer: "cons_mine", status: 200),
+                Events.Request("mine2", T0.AddMinutes(1), consumer: "cons_mine", status: 500),
+                Events.Request("other1", T0.AddMinutes(2), consumer: "cons_other", status: 200),
+                Events.Request("other2", T0.AddMinutes(3), consumer: "cons_other", status: 429),
+                Events.Security("s-mine-actor", T0, "rate_limit_exceeded", actor: "cons_mine", target: "policy:rl"),
+                Events.Security("s-mine-target", T0, "consumer_suspended", actor: "admin", target: "cons_mine", outcome: "success"),
+                Events.Security("s-other", T0, "rate_limit_exceeded", actor: "cons_other", target: "policy:rl"),
+                Events.Security("s-ip", T0, "auth_failed", actor: "1.2.3.4", target: "key_x"),
+                Events.Business(T0, actor: "cons_mine", resourceId: "m1"),
+                Events.Business(T0, actor: "cons_other", resourceId: "o1"));
+            await Operator.IngestAsync(B, Events.Request("b1", T0, consumer: "cons_mine"), Events.Security("sb", T0, actor: "cons_mine"));
+        }
+
+        public Task DisposeAsync() => Task.CompletedTask;
+    }
+
+    private static IEnumerable<string> Values(JsonNode page, string array, string field) =>
+        page[array]!.AsArray().Select(e => (string)e![field]!);
+
+    [Fact]
+    public async Task Request_log_holds_only_the_clients_consumers()
+    {
+        var page = await world.Client.GetJsonAsync($"/v1/audit/{world.A}");
+        Assert.Equal(["mine2", "mine1"], Values(page, "logs", "request_id"));
+        Assert.Equal(2, (int)page["count"]!);
+        var asked = await world.Client.GetJsonAsync($"/v1/audit/{world.A}?consumer_id=cons_other");
+        Assert.Equal(0, (int)asked["count"]!);
+        var errors = await world.Client.GetJsonAsync($"/v1/audit/{world.A}?status_min=400");
+        Assert.Equal(["mine2"], Values(errors, "logs", "request_id"));
+    }
+
+    [Fact]
+    public async Task Security_events_are_those_whose_actor_or_target_is_the_clients()
+    {
+        var page = await world.Client.GetJsonAsync($"/v1/audit/{world.A}/security?order=asc");
+        Assert.Equal(["s-mine-actor", "s-mine-target"], Values(page, "events", "event_id").Order());
+        var asked = await world.Client.GetJsonAsync($"/v1/audit/{world.A}/security?actor=cons_other");
+        Assert.Equal(0, (int)asked["count"]!);
+    }
+
+    [Fact]
+    public async Task Business_events_are_those_the_clients_consumers_made()
+    {
+        var page = await world.Client.GetJsonAsync($"/v1/audit/{world.A}/business");
+        Assert.Equal(["m1"], Values(page, "events", "resource_id"));
+    }
+
+    [Fact]
+    public async Task Quota_totals_count_only_the_clients_consumers()
+    {
+        var stats = await world.Client.GetJsonAsync($"/v1/quotas/{world.A}/stats?days=7");
+        Assert.Equal(2, (int)stats["total_requests"]!);
+        Assert.Equal(1, stats["daily"]!.AsArray().Sum(d => (int)d!["errors"]!));
+        Assert.Equal(0, stats["daily"]!.AsArray().Sum(d => (int)d!["rate_limited"]!));
+        Assert.Equal(["cons_mine"], Values(stats, "top_consumers", "consumer_id"));
+
+        var operatorStats = await world.Operator.GetJsonAsync($"/v1/quotas/{world.A}/stats?days=7");
+        Assert.Equal(4, (int)operatorStats["total_requests"]!);
+    }
+
+    [Theory]
+    [InlineData("csv", "requests", "mine1,mine2")]
+    [InlineData("json", "requests", "mine1,mine2")]
+    [InlineData("ndjson", "requests", "mine1,mine2")]
+    [InlineData("csv", "security", "s-mine-actor,s-mine-target")]
+    [InlineData("json", "security", "s-mine-actor,s-mine-target")]
+    [InlineData("ndjson", "business", "m1")]
+    [InlineData("csv", "business", "m1")]
+    public async Task Exports_hold_exactly_the_clients_rows(string format, string layer, string expected)
+    {
+        var body = await world.Client.GetStringAsync($"/v1/audit/{world.A}/export/{format}?layer={layer}");
+        var key = layer switch { "requests" => "request_id", "security" => "event_id", _ => "resource_id" };
+        var rows = format switch
+        {
+            "csv" => CsvColumn(body, key),
+            "json" => JsonNode.Parse(body)![layer == "requests" ? "logs" : "events"]!.AsArray().Select(e => (string)e![key]!).ToList(),
+            _ => body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (string)JsonNode.Parse(l)![key]!).ToList(),
+        };
+        Assert.Equal(expected.Split(','), rows.Order());
+    }
+
+    private static List<string> CsvColumn(string csv, string header)
+    {
+        var table = Csv.Parse(csv);
+        var index = table[0].IndexOf(header);
+        return table.Skip(1).Select(r => r[index]).ToList();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("/security")]
+    [InlineData("/business")]
+    [InlineData("/export/csv")]
+    public async Task Another_tenant_and_a_missing_tenant_get_the_same_403(string suffix)
+    {
+        var forbidden = await (await world.Client.GetAsync($"/v1/audit/{world.B}{suffix}")).ProblemAsync(403);
+        var missing = await (await world.Client.GetAsync($"/v1/audit/no_such_tenant{suffix}")).ProblemAsync(403);
+        var missingForOperator = await (await world.Operator.GetAsync($"/v1/audit/no_such_tenant{suffix}")).ProblemAsync(403);
+        Assert.Equal((string?)forbidden["detail"], (string?)missing["detail"]);
+        Assert.Equal((string?)forbidden["detail"], (string?)missingForOperator["detail"]);
+        await (await world.Client.GetAsync($"/v1/quotas/{world.B}/stats")).ProblemAsync(403);
+    }
+
+    [Fact]
+    public async Task An_operator_granted_some_tenants_reads_only_those()
+    {
+        var scoped = await world.ClientWithTokenAsync(Roles.Operator, [world.A]);
+        Assert.Equal(4, (int)(await scoped.GetJsonAsync($"/v1/audit/{world.A}"))["count"]!);
+        await (await scoped.GetAsync($"/v1/audit/{world.B}")).ProblemAsync(403);
+        await (await scoped.PostAsync(world.B, Events.Request("nope", T0))).ProblemAsync(403);
+    }
+
+    [Fact]
+    public async Task Unknown_revoked_and_expired_tokens_are_401()
+    {
+        var tokens = world.Services.GetService(typeof(TokenService)) as TokenService;
+        var (revoked, revokedSecret) = await tokens!.CreateAsync(new TokenRequest(Roles.Operator, [], [], "r", null));
+        await tokens.RevokeAsync(revoked.Id);
+        var (_, expiringSecret) = await tokens.CreateAsync(new TokenRequest(Roles.Operator, [], [], "e", TimeSpan.FromHours(1)));
+
+        foreach (var secret in new[] { "stoa_nope_nope", "not-even-a-stoa-token", revokedSecret })
+        {
+            var client = world.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+            var response = await client.GetAsync($"/v1/audit/{world.A}");
+            await response.ProblemAsync(401);
+            Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+        }
+
+        var expiring = world.CreateClient();
+        expiring.DefaultRequestHeaders.Authorization = new("Bearer", expiringSecret);
+        Assert.True((await expiring.GetAsync($"/v1/audit/{world.A}")).IsSuccessStatusCode);
+        world.Clock.Now = world.Clock.Now.AddHours(2);
+        try
+        {
+            await (await expiring.GetAsync($"/v1/audit/{world.A}")).ProblemAsync(401);
+        }
+        finally
+        {
+            world.Clock.Now = StoaApp.Epoch;
+        }
+    }
+}
