@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Api;
+
+public sealed class QuotaTests(StoaApp app) : IClassFixture<StoaApp>
+{
+    [Fact]
+    public async Task Daily_rows_cover_every_day_with_exact_sums()
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        var today = new DateTimeOffset(2026, 3, 11, 0, 0, 0, TimeSpan.Zero); // the clock reads 12:00 that day
+        var twoDaysAgo = today.AddDays(-2).AddHours(23).AddMinutes(59);
+        await client.IngestAsync(tenant,
+            Events.Request("q1", twoDaysAgo, consumer: "cons_a", status: 200),
+            Events.Request("q2", today.AddHours(1), consumer: "cons_a", status: 429),
+            Events.Request("q3", today.AddHours(2), consumer: "cons_b", status: 503),
+            Events.Request("q4", today.AddHours(3), consumer: "cons_b", status: 201),
+            Events.Request("q5", today.AddHours(4), consumer: "cons_b", status: 200),
+            Events.Request("old", today.AddDays(-29), consumer: "cons_c"), // first day of the default 30
+            Events.Request("older", today.AddDays(-30).AddHours(23), consumer: "cons_c"));
+
+        var stats = await client.GetJsonAsync($"/v1/quotas/{tenant}/stats?days=3");
+
+        Assert.Equal("2026-03-09T00:00:00.000Z", (string?)stats["from"]);
+        Assert.Equal("2026-03-11T12:00:00.000Z", (string?)stats["to"]);
+        Assert.Equal(5, (int)stats["total_requests"]!);
+        var daily = stats["daily"]!.AsArray();
+        Assert.Equal(["2026-03-09", "2026-03-10", "2026-03-11"], daily.Select(d => (string?)d!["date"]));
+        Assert.Equal([1, 0, 4], daily.Select(d => (int)d!["requests"]!));
+        Assert.Equal(2, (int)daily[2]!["errors"]!);
+        Assert.Equal(1, (int)daily[2]!["rate_limited"]!);
+        Assert.Equal(400, (long)daily[2]!["bytes_in"]!);
+        Assert.Equal(8000, (long)daily[2]!["bytes_out"]!);
+        Assert.Equal(["cons_b", "cons_a"], stats["top_consumers"]!.AsArray().Select(c => (string?)c!["consumer_id"]));
+        Assert.Equal("cons_b-name", (string?)stats["top_consumers"]![0]!["consumer_name"]);
+
+        var one = await client.GetJsonAsync($"/v1/quotas/{tenant}/stats?days=3&consumer_id=cons_a");
+        Assert.Equal(2, (int)one["total_requests"]!);
+        var byDefault = await client.GetJsonAsync($"/v1/quotas/{tenant}/stats");
+        Assert.Equal(30, byDefault["daily"]!.AsArray().Count);
+        Assert.Equal(6, (int)byDefault["total_requests"]!);
+        await (await client.GetAsync($"/v1/quotas/{tenant}/stats?days=0")).ProblemAsync(400);
+        await (await client.GetAsync($"/v1/quotas/{tenant}/stats?limit=5")).ProblemAsync(400);
+    }
+
+    [Fact]
+    public async Task Health_answers_once_the_store_is_migrated()
+    {
+        var response = await app.CreateClient().GetAsync("/healthz");
+        Assert.True(response.IsSuccessStatusCode);
+        Assert.Equal("ok", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]);
+    }
+}
