@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using MudBlazor.Services;
 using Microsoft.AspNetCore.Authorization;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
@@ -29,11 +31,16 @@ public static class StoaExtensions
         services.AddSingleton<ExportAudit>();
         services.AddSingleton<DemoData>();
 
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        // Pages sign in with a cookie; the API takes bearer tokens (its route group names that scheme).
+        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        authentication.AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        authentication.AddDashboardSignIn();
         services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        services.AddSingleton<SignInLinks>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
     }
 
     public static void UseStoa(this WebApplication app)
@@ -64,6 +71,7 @@ public static class StoaExtensions
         api.MapExports();
         api.MapQuotas();
 
+        app.MapDashboardSignIn();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -23,15 +22,7 @@ public sealed class BearerTokenHandler(
         var token = await tokens.AuthenticateAsync(secret, Context.RequestAborted);
         if (token is null) return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
 
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.Name, token.Name),
-            new(ClaimTypes.Role, token.Role),
-            new(StoaClaims.TokenId, token.Id),
-        };
-        claims.AddRange(token.Tenants.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => new Claim(StoaClaims.Tenant, t)));
-        claims.AddRange(token.Consumers.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(c => new Claim(StoaClaims.Consumer, c)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = TokenPrincipal.Create(token, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 

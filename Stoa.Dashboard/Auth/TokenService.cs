@@ -96,7 +96,7 @@ public sealed class TokenService(IDbContextFactory<AuditDbContext> factory, Time
         await using var db = await factory.CreateDbContextAsync(ct);
         var token = await db.Tokens.FirstOrDefaultAsync(t => t.SecretHash == hash, ct);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (token is null || token.RevokedAtMs is not null || token.ExpiresAtMs <= now) return null;
+        if (token is null || !IsActive(token, now)) return null;
 
         // Last use to the minute: enough for an operator, and no write on every request.
         if (token.LastUsedAtMs is null || now - token.LastUsedAtMs >= (long)LastUsedResolution.TotalMilliseconds)
@@ -105,6 +105,16 @@ public sealed class TokenService(IDbContextFactory<AuditDbContext> factory, Time
             await db.SaveChangesAsync(ct);
         }
         return token;
+    }
+
+    public static bool IsActive(ApiToken token, long nowMs) => token.RevokedAtMs is null && !(token.ExpiresAtMs <= nowMs);
+
+    /// <summary>The token by id when it is still active: how a signed-in session is kept honest after a revocation.</summary>
+    public async Task<ApiToken?> FindActiveAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var token = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        return token is not null && IsActive(token, clock.GetUtcNow().ToUnixTimeMilliseconds()) ? token : null;
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

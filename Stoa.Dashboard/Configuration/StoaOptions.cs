@@ -9,6 +9,16 @@ public sealed class StoaOptions
 
     public IngestOptions Ingest { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
+    public DashboardOptions Dashboard { get; set; } = new();
+}
+
+public sealed class DashboardOptions
+{
+    /// <summary>Triage lists consumers whose error rate in the window is above this (0.10 = 10%).</summary>
+    public double TroubleThreshold { get; set; } = 0.10;
+
+    /// <summary>Failed authentications on one target within 24 hours that raise the brute-force warning.</summary>
+    public long BruteForceThreshold { get; set; } = 1000;
 }
 
 public sealed class IngestOptions
@@ -31,6 +41,10 @@ public sealed class ValidateStoaOptions : IValidateOptions<StoaOptions>
         var problems = new List<string>();
         if (options.Ingest.MaxBodyBytes is < 1024 or > 1024L * 1024 * 1024)
             problems.Add("Stoa:Ingest:MaxBodyBytes must be between 1024 and 1073741824.");
+        if (options.Dashboard.TroubleThreshold is <= 0 or >= 1)
+            problems.Add("Stoa:Dashboard:TroubleThreshold must be between 0 and 1 (0.10 = 10%).");
+        if (options.Dashboard.BruteForceThreshold < 1)
+            problems.Add("Stoa:Dashboard:BruteForceThreshold must be 1 or more.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -20,13 +20,18 @@ public static class DemoStartup
         }
 
         var tokens = app.Services.GetRequiredService<TokenService>();
-        var (_, secret) = await tokens.CreateAsync(new TokenRequest(Roles.Operator, [], [], "demo-operator", TimeSpan.FromDays(7)));
+        var (token, secret) = await tokens.CreateAsync(new TokenRequest(Roles.Operator, [], [], "demo-operator", TimeSpan.FromDays(7)));
+        var (_, code) = await app.Services.GetRequiredService<SignInLinks>().IssueAsync(token.Id, TimeSpan.FromHours(1));
+        var baseUrl = (app.Configuration["urls"] ?? "http://localhost:5126").Split(';')[0].TrimEnd('/');
         // Printed to the console for the person who started the server; never written to a log.
         Console.WriteLine($"""
 
-            Demo operator token (valid 7 days):
+            Sign in to the dashboard (one-time link, valid 1 hour):
+              {baseUrl}{SignInLinks.Path}?code={code}
+
+            Demo operator token (valid 7 days), for the API and the sign-in page:
               export STOA_TOKEN={secret}
-              curl -s -H "Authorization: Bearer $STOA_TOKEN" "http://localhost:5126/v1/audit/tenant_abc?limit=5" | jq
+              curl -s -H "Authorization: Bearer $STOA_TOKEN" "{baseUrl}/v1/audit/tenant_abc?limit=5" | jq
 
             """);
     }

@@ -10,6 +10,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<BusinessEvent> BusinessEvents => Set<BusinessEvent>();
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<ApiToken> Tokens => Set<ApiToken>();
+    public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -53,6 +54,12 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         {
             e.ToTable("api_tokens");
             e.HasIndex(t => t.SecretHash).IsUnique();
+        });
+        model.Entity<SignInLink>(e =>
+        {
+            e.ToTable("sign_in_links");
+            e.HasIndex(l => l.CodeHash).IsUnique();
+            e.HasIndex(l => l.TokenId);
         });
 
         // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).

@@ -87,3 +87,15 @@ public sealed class ApiToken
     public long? RevokedAtMs { get; set; }
     public long? LastUsedAtMs { get; set; }
 }
+
+/// <summary>A one-time sign-in link for a token: time-limited, single use, revocable. Only the code's hash is kept.</summary>
+public sealed class SignInLink
+{
+    public required string Id { get; set; }
+    public required string CodeHash { get; set; }
+    public required string TokenId { get; set; }
+    public long CreatedAtMs { get; set; }
+    public long ExpiresAtMs { get; set; }
+    public long? UsedAtMs { get; set; }
+    public long? RevokedAtMs { get; set; }
+}

@@ -3,7 +3,10 @@ using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Storage;
 
-public sealed record DailyVolume(string Date, long Requests, long Errors, long RateLimited, long BytesIn, long BytesOut);
+public sealed record DailyVolume(string Date, long Requests, long Errors, long RateLimited, long BytesIn, long BytesOut, long ServerErrors = 0)
+{
+    public double ErrorRate => Requests == 0 ? 0 : (double)Errors / Requests;
+}
 
 public sealed record ConsumerVolume(string ConsumerId, string ConsumerName, long Requests);
 
@@ -30,6 +33,7 @@ public static class QuotaQueries
                 Requests = g.LongCount(),
                 Errors = g.LongCount(r => r.StatusCode >= 400),
                 RateLimited = g.LongCount(r => r.StatusCode == 429),
+                ServerErrors = g.LongCount(r => r.StatusCode >= 500),
                 BytesIn = g.Sum(r => r.RequestSizeBytes),
                 BytesOut = g.Sum(r => r.ResponseSizeBytes),
             })
@@ -41,7 +45,7 @@ public static class QuotaQueries
         {
             var date = DateTimeOffset.FromUnixTimeMilliseconds(day * DayMs).ToString("yyyy-MM-dd");
             daily.Add(byDay.TryGetValue(day, out var d)
-                ? new DailyVolume(date, d.Requests, d.Errors, d.RateLimited, d.BytesIn, d.BytesOut)
+                ? new DailyVolume(date, d.Requests, d.Errors, d.RateLimited, d.BytesIn, d.BytesOut, d.ServerErrors)
                 : new DailyVolume(date, 0, 0, 0, 0, 0));
         }
 

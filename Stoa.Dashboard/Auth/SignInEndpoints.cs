@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Stoa.Dashboard.Auth;
+
+/// <summary>The embedded sign-in: a token typed into the sign-in page, or a one-time link; a cookie session after.</summary>
+public static class SignInEndpoints
+{
+    public static void AddDashboardSignIn(this AuthenticationBuilder authentication)
+    {
+        authentication.AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
+        {
+            options.LoginPath = "/signin";
+            options.Cookie.Name = "stoa.session";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            // A revoked or expired token ends the session built on it.
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                var tokenId = context.Principal?.FindFirst(StoaClaims.TokenId)?.Value;
+                var tokens = context.HttpContext.RequestServices.GetRequiredService<TokenService>();
+                if (tokenId is null || await tokens.FindActiveAsync(tokenId, context.HttpContext.RequestAborted) is null)
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                }
+            };
+        });
+    }
+
+    public static void MapDashboardSignIn(this WebApplication app)
+    {
+        app.MapPost("/auth/signin", async (HttpContext http, [FromForm] string? token, [FromForm] string? returnUrl, TokenService tokens) =>
+        {
+            var found = string.IsNullOrWhiteSpace(token) ? null : await tokens.AuthenticateAsync(token.Trim(), http.RequestAborted);
+            if (found is null) return Results.Redirect($"/signin?error=token&returnUrl={Uri.EscapeDataString(LocalOnly(returnUrl))}");
+            await SignInAsync(http, found);
+            return Results.Redirect(LocalOnly(returnUrl));
+        }).AllowAnonymous();
+
+        app.MapGet(SignInLinks.Path, async (HttpContext http, string? code, SignInLinks links) =>
+        {
+            var token = string.IsNullOrWhiteSpace(code) ? null : await links.RedeemAsync(code, http.RequestAborted);
+            if (token is null) return Results.Redirect("/signin?error=link");
+            await SignInAsync(http, token);
+            return Results.Redirect("/");
+        }).AllowAnonymous();
+
+        app.MapPost("/auth/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect("/signin");
+        }).AllowAnonymous();
+    }
+
+    private static Task SignInAsync(HttpContext http, Storage.ApiToken token) => http.SignInAsync(
+        CookieAuthenticationDefaults.AuthenticationScheme, TokenPrincipal.Create(token, CookieAuthenticationDefaults.AuthenticationScheme));
+
+    /// <summary>Only a path on this site: a sign-in must never redirect elsewhere.</summary>
+    private static string LocalOnly(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+}

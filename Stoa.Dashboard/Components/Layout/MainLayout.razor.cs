@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.JSInterop;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Components.Layout;
+
+/// <summary>
+/// The shell: reads the view from the URL on every navigation, picks a tenant the caller may read,
+/// and cascades <see cref="DashboardContext"/> to the page.
+/// </summary>
+public sealed partial class MainLayout : IDisposable
+{
+    private DashboardContext? _context;
+    private bool _drawerOpen = true;
+    private bool _darkMode;
+    private string? _browserZone;
+    private List<string> _tenants = [];
+    private Caller? _caller;
+
+    [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required AuthenticationStateProvider Authentication { get; init; }
+    [Inject] public required TenantAccess Access { get; init; }
+    [Inject] public required TimeProvider Clock { get; init; }
+    [Inject] public required IJSRuntime JS { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = (await Authentication.GetAuthenticationStateAsync()).User;
+        _caller = Caller.From(user);
+        _tenants = await Access.ReadableTenantsAsync(user, CancellationToken.None);
+        Navigation.LocationChanged += OnLocationChanged;
+        await RefreshAsync();
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender) return;
+        try
+        {
+            _browserZone = await JS.InvokeAsync<string>("stoa.timeZone");
+        }
+        catch (JSException)
+        {
+            _browserZone = null; // the browser's zone stays UTC if the script is not there
+        }
+        if (_context?.View.TimeZoneParameter == DashboardView.BrowserZone)
+        {
+            await RefreshAsync();
+            StateHasChanged();
+        }
+    }
+
+    private async void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        await InvokeAsync(async () =>
+        {
+            await RefreshAsync();
+            StateHasChanged();
+        });
+    }
+
+    private async Task RefreshAsync()
+    {
+        var view = DashboardView.Parse(Navigation.Uri, Clock, _browserZone);
+        if (view.Tenant is null && _tenants.Count > 0)
+        {
+            // No tenant chosen yet: the first one the caller may read, written into the URL so the link is complete.
+            Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tenant", _tenants[0]), replace: true);
+            return;
+        }
+        AuditScope? scope = null;
+        if (view.Tenant is not null && _caller is not null && _tenants.Contains(view.Tenant))
+            scope = _caller.ReadScope(view.Tenant);
+        _context = new DashboardContext(view, _caller!, scope, _tenants);
+        await Task.CompletedTask;
+    }
+
+    private Task ChangeTenantAsync(string tenant)
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tenant", tenant));
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => Navigation.LocationChanged -= OnLocationChanged;
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Components;
+using Stoa.Dashboard.Components.Controls;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Components.Pages;
+
+/// <summary>"What happened between 3am and 4am": the histogram, the paths, and every event in time order.</summary>
+public sealed partial class TimelinePage
+{
+    private const int PageSize = 200;
+    private IReadOnlyList<long> _bucketStarts = [];
+    private IReadOnlyList<ChartSeries> _series = [];
+    private List<PathBreakdown> _paths = [];
+    private List<TimelineEntry> _stream = [];
+    private bool _hasMore;
+    private TimelineEntry? _selected;
+    private bool _detailOpen;
+
+    [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
+
+    protected override string FilterKey => ConsumerId ?? "";
+
+    protected override async Task LoadAsync(AuditDbContext db)
+    {
+        var (_, buckets) = await Timeline.HistogramAsync(db, Scope, View.FromMs, View.ToMs, ConsumerId);
+        (_bucketStarts, _series) = StatusSeries(buckets);
+        _paths = await Timeline.PathsAsync(db, Scope, View.Window, ConsumerId);
+        _stream = await Timeline.StreamAsync(db, Scope, View.Window, after: null, PageSize + 1, ConsumerId);
+        _hasMore = _stream.Count > PageSize;
+        if (_hasMore) _stream.RemoveAt(_stream.Count - 1);
+    }
+
+    /// <summary>The histogram's stacks: 2xx, 3xx, 4xx, 5xx, in colours that read as health.</summary>
+    public static (IReadOnlyList<long>, IReadOnlyList<ChartSeries>) StatusSeries(List<HistogramBucket> buckets) =>
+        (buckets.Select(b => b.StartMs).ToList(),
+        [
+            new ChartSeries("2xx", "#66bb6a", buckets.Select(b => b.Status2xx).ToList()),
+            new ChartSeries("3xx", "#42a5f5", buckets.Select(b => b.Status3xx).ToList()),
+            new ChartSeries("4xx", "#ffa726", buckets.Select(b => b.Status4xx).ToList()),
+            new ChartSeries("5xx", "#ef5350", buckets.Select(b => b.Status5xx).ToList()),
+        ]);
+
+    private async Task LoadMoreAsync()
+    {
+        await using var db = await Store.CreateDbContextAsync();
+        var more = await Timeline.StreamAsync(db, Scope, View.Window, _stream[^1], PageSize + 1, ConsumerId);
+        _hasMore = more.Count > PageSize;
+        _stream.AddRange(more.Take(PageSize));
+    }
+
+    private void Open(TimelineEntry entry)
+    {
+        _selected = entry;
+        _detailOpen = true;
+    }
+
+    private void Zoom((long FromMs, long ToMs) range) => Navigation.NavigateTo(WindowLink.For(Navigation, range.FromMs, range.ToMs));
+
+    private void ClearConsumer() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("consumer_id", (string?)null));
+
+    private static string RowClass(TimelineEntry entry) => entry switch
+    {
+        { Request.StatusCode: >= 400 } => "error-row",
+        { Kind: TimelineKind.Security } => "security-row",
+        { Kind: TimelineKind.Business } => "business-row",
+        _ => "",
+    };
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Stoa.Dashboard.Api;
+
+namespace Stoa.Dashboard.Model;
+
+/// <summary>
+/// What every page shows, read from the URL so that any view can be pasted to a colleague: the
+/// tenant, a concrete window (from the API's <c>from</c>/<c>to</c>/<c>hours</c>/<c>days</c>, 24h by
+/// default), and the time zone timestamps are shown in (<c>tz</c>: UTC, <c>browser</c>, or an IANA id).
+/// </summary>
+public sealed record DashboardView(
+    string? Tenant, long FromMs, long ToMs, string WindowLabel, string? Preset, string TimeZoneParameter, TimeZoneInfo Zone,
+    IReadOnlyList<QueryProblem> Problems)
+{
+    public const string BrowserZone = "browser";
+    public static readonly string[] Presets = ["1h", "6h", "24h", "48h", "7d", "30d"];
+
+    public TimeWindow Window => new(FromMs, ToMs);
+
+    /// <summary>The zone's name as shown next to every timestamp.</summary>
+    public string ZoneName => Zone == TimeZoneInfo.Utc ? "UTC" : Zone.Id;
+
+    public static DashboardView Parse(string uri, TimeProvider clock, string? browserZone = null)
+    {
+        var query = new QueryCollection(QueryHelpers.ParseQuery(new Uri(uri).Query));
+        var reader = new QueryReader(query, clock);
+        var window = reader.Window();
+        var tenant = reader.Identifier("tenant");
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+        string? preset = null;
+        var hasWindow = query.ContainsKey("from") || query.ContainsKey("to") || query.ContainsKey("hours") || query.ContainsKey("days");
+        if (!hasWindow || reader.Problems.Count > 0)
+        {
+            window = new TimeWindow(now - 24 * 3_600_000L, null);
+            preset = "24h";
+        }
+        else if (query.ContainsKey("hours")) preset = query["hours"] + "h";
+        else if (query.ContainsKey("days")) preset = query["days"] + "d";
+
+        var to = window.ToMs ?? now;
+        var from = window.FromMs ?? to - 24 * 3_600_000L;
+
+        var tzParameter = query.TryGetValue("tz", out var tz) && !string.IsNullOrWhiteSpace(tz) ? tz.ToString() : "UTC";
+        var zone = ResolveZone(tzParameter == BrowserZone ? browserZone ?? "UTC" : tzParameter);
+        var problems = reader.Problems.ToList();
+        if (zone is null) problems.Add(new QueryProblem("tz", $"'{tzParameter}' is not a time zone; use UTC, browser, or an IANA name such as Europe/Paris."));
+
+        var label = preset is not null && Presets.Contains(preset) ? $"last {preset}" : "custom";
+        return new DashboardView(tenant, from, to, label, preset, tzParameter, zone ?? TimeZoneInfo.Utc, problems);
+    }
+
+    public static TimeZoneInfo? ResolveZone(string id)
+    {
+        if (id.Equals("UTC", StringComparison.OrdinalIgnoreCase) || id == "Z") return TimeZoneInfo.Utc;
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A timestamp in the view's zone, to the millisecond, naming the zone.</summary>
+    public string Time(long unixMs) => Local(unixMs).ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + " " + ZoneName;
+
+    public string ShortTime(long unixMs) => Local(unixMs).ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public DateTimeOffset Local(long unixMs) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), Zone);
+
+    /// <summary>
+    /// The query string of this view (tenant, window, zone) plus <paramref name="extra"/>; a preset
+    /// window stays a preset (<c>hours=24</c>) so a shared link keeps meaning "the last 24 hours".
+    /// </summary>
+    public string Query(IDictionary<string, string?>? extra = null)
+    {
+        var parameters = new Dictionary<string, string?>();
+        if (Tenant is not null) parameters["tenant"] = Tenant;
+        if (Preset is not null)
+            parameters[Preset.EndsWith('h') ? "hours" : "days"] = Preset[..^1];
+        else
+        {
+            parameters["from"] = AuditTime.Print(FromMs);
+            parameters["to"] = AuditTime.Print(ToMs);
+        }
+        if (TimeZoneParameter != "UTC") parameters["tz"] = TimeZoneParameter;
+        if (extra is not null)
+            foreach (var (key, value) in extra) parameters[key] = value;
+        return QueryString.Create(parameters.Where(kv => kv.Value is not null)).Value ?? "";
+    }
+
+    public string Link(string path, IDictionary<string, string?>? extra = null) => path + Query(extra);
+
+    /// <summary>The same view over another window (a zoom, a preset, a custom range).</summary>
+    public DashboardView WithWindow(long fromMs, long toMs) => this with { FromMs = fromMs, ToMs = toMs, Preset = null, WindowLabel = "custom" };
+
+    public DashboardView WithPreset(string preset) => this with { Preset = preset, WindowLabel = $"last {preset}" };
+}

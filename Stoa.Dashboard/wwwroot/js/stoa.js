@@ -1,0 +1,4 @@
+// The few things Blazor cannot ask the browser for itself.
+window.stoa = {
+    timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
+};
