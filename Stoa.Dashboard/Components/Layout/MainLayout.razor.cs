@@ -17,6 +17,7 @@ public sealed partial class MainLayout : IDisposable
     private DashboardContext? _context;
     private bool _drawerOpen = true;
     private bool _darkMode;
+    private bool _interactive;
     private string? _browserZone;
     private List<string> _tenants = [];
     private Caller? _caller;
@@ -39,6 +40,7 @@ public sealed partial class MainLayout : IDisposable
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender) return;
+        _interactive = true;
         try
         {
             _browserZone = await JS.InvokeAsync<string>("stoa.timeZone");
@@ -47,11 +49,8 @@ public sealed partial class MainLayout : IDisposable
         {
             _browserZone = null; // the browser's zone stays UTC if the script is not there
         }
-        if (_context?.View.TimeZoneParameter == DashboardView.BrowserZone)
-        {
-            await RefreshAsync();
-            StateHasChanged();
-        }
+        if (_context?.View.TimeZoneParameter == DashboardView.BrowserZone) await RefreshAsync();
+        StateHasChanged();
     }
 
     private async void OnLocationChanged(object? sender, LocationChangedEventArgs e)

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Components.Controls;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Components.Pages;
+
+/// <summary>Security events with the API's filters, their counts over time, and the brute-force watch.</summary>
+public sealed partial class SecurityPage
+{
+    private const int PageSize = 100;
+    private static readonly string[] Palette = ["#ef5350", "#ffa726", "#ab47bc", "#42a5f5", "#26a69a", "#8d6e63", "#78909c"];
+    private SecurityOverview? _overview;
+    private IReadOnlyList<ChartSeries> _series = [];
+    private List<SecurityEvent> _events = [];
+    private string? _next;
+    private long _total;
+
+    [SupplyParameterFromQuery(Name = "event_type")] public string? EventType { get; set; }
+    [SupplyParameterFromQuery] public string? Actor { get; set; }
+    [SupplyParameterFromQuery] public string? Target { get; set; }
+    [SupplyParameterFromQuery] public string? Outcome { get; set; }
+
+    protected override string FilterKey => $"{EventType}|{Actor}|{Target}|{Outcome}";
+
+    private SecurityFilter Filter() => new()
+    {
+        Window = View.Window,
+        EventTypes = EventType is null ? null : [EventType],
+        Actor = Actor,
+        Target = Target,
+        Outcome = Outcome,
+    };
+
+    protected override async Task LoadAsync(AuditDbContext db)
+    {
+        var filter = Filter();
+        _overview = await SecurityOverview.LoadAsync(db, Scope, filter, View.FromMs, View.ToMs, Options.Value.Dashboard.BruteForceThreshold);
+        _series = _overview.CountsByType.OrderBy(t => Array.IndexOf(AuditVocabulary.SecurityEventTypes, t.Key))
+            .Select(t => new ChartSeries(t.Key, Palette[Array.IndexOf(AuditVocabulary.SecurityEventTypes, t.Key) % Palette.Length], t.Value))
+            .ToList();
+        _total = await db.Security(Scope).Filter(filter).LongCountAsync();
+        var page = await db.Security(Scope).Filter(filter).PageAsync(new PageRequest(PageSize, false, null), CancellationToken.None);
+        (_events, _next) = (page.Items, page.NextCursor);
+    }
+
+    private async Task LoadMoreAsync()
+    {
+        await using var db = await Store.CreateDbContextAsync();
+        var page = await db.Security(Scope).Filter(Filter()).PageAsync(new PageRequest(PageSize, false, PageCursor.TryDecode(_next!)), CancellationToken.None);
+        _events.AddRange(page.Items);
+        _next = page.NextCursor;
+    }
+
+    private void SetEventType(string? value) => Filter("event_type", value);
+    private void SetActor(string? value) => Filter("actor", value);
+    private void SetTarget(string? value) => Filter("target", value);
+    private void SetOutcome(string? value) => Filter("outcome", value);
+
+    private void Filter(string name, string? value) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(name, string.IsNullOrWhiteSpace(value) ? null : value.Trim()));
+}
