@@ -49,7 +49,7 @@ public sealed class BrowserApp : StoaApp, IAsyncLifetime
     }
 
     public Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png") });
 
     public new async Task DisposeAsync()
     {

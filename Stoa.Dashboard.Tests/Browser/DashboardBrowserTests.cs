@@ -1,15 +1,129 @@
 using Microsoft.Playwright;
+using Stoa.Dashboard.Auth;
 
 namespace Stoa.Dashboard.Tests.Browser;
 
+/// <summary>The dashboard in a real browser on the demo data set: sign in, every page, the 3am investigation, a client's view.</summary>
 public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    [Fact]
-    public async Task Triage_opens_after_sign_in_with_exact_numbers()
+    // The test clock reads Wednesday 2026-03-11 12:00 UTC; "last Tuesday at 3am" is 2026-03-10.
+    private const string ThreeAmHour = "from=2026-03-10T03:00:00Z&to=2026-03-10T04:00:00Z";
+
+    private async Task<IPage> OpenAsync(IPage page, string pathAndQuery)
     {
-        var page = await app.SignedInPageAsync();
-        await page.WaitForSelectorAsync("#stat-total");
-        await app.ScreenshotAsync(page, "triage");
-        Assert.Contains("tenant=tenant_abc", page.Url);
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add($"{message.Text} at {message.Location}"); };
+        await page.GotoAsync(app.BaseUrl + pathAndQuery);
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        Assert.False(await page.IsVisibleAsync("#blazor-error-ui"), "Blazor's error bar is showing");
+        Assert.Empty(errors);
+        return page;
+    }
+
+    [Theory]
+    [InlineData("triage", "/?tenant=tenant_abc&days=7", "#stat-total")]
+    [InlineData("timeline", "/timeline?tenant=tenant_abc&hours=24", "#event-stream")]
+    [InlineData("consumer", "/consumers/cons_scraper01?tenant=tenant_abc&days=7", "#heatmap")]
+    [InlineData("security", "/security?tenant=tenant_abc&days=7", "#top-auth-failed")]
+    [InlineData("trend", "/trend?tenant=tenant_abc", "#trend-days")]
+    [InlineData("changes", "/changes?tenant=tenant_abc&days=7", "#changes")]
+    public async Task Every_page_opens_on_the_demo_data(string name, string url, string selector)
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), url);
+        await page.WaitForSelectorAsync(selector);
+        await app.ScreenshotAsync(page, name);
+        Assert.False(await page.IsVisibleAsync("#no-access"));
+    }
+
+    [Fact]
+    public async Task The_3am_delete_is_found_on_the_timeline_with_its_business_record()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}");
+
+        var row = page.Locator("#event-stream tr[data-method='DELETE'][data-path='/api/documents/12345']");
+        Assert.Equal("2026-03-10T03:17:42.123Z", await row.GetAttributeAsync("data-time"));
+        await row.ClickAsync();
+
+        var detail = page.Locator("#event-detail");
+        await detail.WaitForAsync();
+        Assert.Contains("cons_xyz789", await detail.Locator("tr[data-field='consumer_id']").InnerTextAsync());
+        Assert.Contains("2026-03-10 03:17:42.123 UTC", await detail.Locator("tr[data-field='timestamp']").InnerTextAsync());
+        var change = detail.Locator(".caused-change[data-resource='document/12345']");
+        await change.WaitForAsync();
+        Assert.Contains("deleted", await change.InnerTextAsync());
+        Assert.Contains("Master services agreement", await change.Locator("tr[data-field='title'] .diff-before").InnerTextAsync());
+        await app.ScreenshotAsync(page, "timeline-3am-delete");
+    }
+
+    [Fact]
+    public async Task Times_show_in_the_chosen_zone_and_the_zone_is_named()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}&tz=Europe/Paris");
+        var row = page.Locator("#event-stream tr[data-method='DELETE'][data-path='/api/documents/12345']");
+        Assert.Contains("2026-03-10 04:17:42.123 Europe/Paris", await row.InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task A_clients_session_shows_none_of_another_consumers_data()
+    {
+        var page = await app.SignedInPageAsync(Roles.Client, ["tenant_abc"], ["cons_xyz789"]);
+        foreach (var url in new[] { "/?tenant=tenant_abc&days=14", "/timeline?tenant=tenant_abc&days=1", "/security?tenant=tenant_abc&days=14", "/changes?tenant=tenant_abc&days=14", "/trend?tenant=tenant_abc" })
+        {
+            await OpenAsync(page, url);
+            await page.WaitForSelectorAsync(".mud-main-content .mud-paper");
+            var text = await page.InnerTextAsync(".mud-main-content");
+            foreach (var other in new[] { "cons_scraper01", "cons_acme_erp", "cons_web_portal", "price-watch-bot" })
+                Assert.DoesNotContain(other, text);
+        }
+        await OpenAsync(page, "/?tenant=tenant_abc&days=14");
+        Assert.Equal("my-saas-client cons_xyz789", (await page.Locator("#top-consumers tbody tr").AllInnerTextsAsync()).Single().Split('\t')[0].Trim());
+        await OpenAsync(page, "/consumers/cons_scraper01?tenant=tenant_abc&days=14");
+        await page.WaitForSelectorAsync("#unknown-consumer");
+        // Another tenant is not offered, and asking for it by URL shows nothing of it.
+        await OpenAsync(page, "/?tenant=tenant_globex");
+        await page.WaitForSelectorAsync("#no-access");
+        await app.ScreenshotAsync(page, "client-view");
+    }
+
+    [Fact]
+    public async Task Sign_in_with_a_token_and_sign_out()
+    {
+        var tokens = (TokenService)app.Services.GetService(typeof(TokenService))!;
+        var (_, secret) = await tokens.CreateAsync(new TokenRequest(Roles.Operator, ["tenant_initech"], [], "typed-in", null));
+        var context = await app.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(app.BaseUrl + "/trend?tenant=tenant_initech");
+        Assert.Contains("/signin", page.Url);
+        await page.FillAsync("#token", "stoa_wrong_token");
+        await page.ClickAsync("#signin-submit");
+        await page.WaitForSelectorAsync("#signin-error");
+        await page.FillAsync("#token", secret);
+        await page.ClickAsync("#signin-submit");
+        await page.WaitForSelectorAsync("#trend-days");
+        Assert.Contains("/trend?tenant=tenant_initech", page.Url);
+        Assert.Contains("typed-in", await page.InnerTextAsync("#signed-in-as"));
+
+        await page.ClickAsync("#sign-out");
+        await page.WaitForURLAsync("**/signin**");
+        await page.GotoAsync(app.BaseUrl + "/trend?tenant=tenant_initech");
+        Assert.Contains("/signin", page.Url);
+    }
+
+    [Fact]
+    public async Task A_sign_in_link_works_once()
+    {
+        var tokens = (TokenService)app.Services.GetService(typeof(TokenService))!;
+        var links = (SignInLinks)app.Services.GetService(typeof(SignInLinks))!;
+        var (token, _) = await tokens.CreateAsync(new TokenRequest(Roles.Operator, [], [], "link-once", null));
+        var (_, code) = await links.IssueAsync(token.Id, TimeSpan.FromMinutes(5));
+
+        var first = await (await app.Browser.NewContextAsync()).NewPageAsync();
+        await first.GotoAsync($"{app.BaseUrl}{SignInLinks.Path}?code={code}");
+        await first.WaitForSelectorAsync("#stat-total");
+
+        var second = await (await app.Browser.NewContextAsync()).NewPageAsync();
+        await second.GotoAsync($"{app.BaseUrl}{SignInLinks.Path}?code={code}");
+        await second.WaitForSelectorAsync("#signin-error");
     }
 }

@@ -41,10 +41,10 @@ public sealed record ConsumerProfile(
         var mix = new ErrorMix(Count(_ => true),
             Count(s => s is >= 400 and < 500 and not (401 or 403 or 429)), Count(s => s is 401 or 403), Count(s => s == 429), Count(s => s >= 500));
 
-        var methods = await inWindow.GroupBy(r => r.Method).Select(g => new NamedCount(g.Key, g.LongCount()))
-            .OrderByDescending(m => m.Count).ToListAsync(ct);
-        var paths = await inWindow.GroupBy(r => r.Path).Select(g => new NamedCount(g.Key, g.LongCount()))
-            .OrderByDescending(p => p.Count).ThenBy(p => p.Name).Take(10).ToListAsync(ct);
+        var methods = (await inWindow.GroupBy(r => r.Method).Select(g => new { Name = g.Key, Count = g.LongCount() })
+            .OrderByDescending(m => m.Count).ToListAsync(ct)).Select(m => new NamedCount(m.Name, m.Count)).ToList();
+        var paths = (await inWindow.GroupBy(r => r.Path).Select(g => new { Name = g.Key, Count = g.LongCount() })
+            .OrderByDescending(p => p.Count).ThenBy(p => p.Name).Take(10).ToListAsync(ct)).Select(p => new NamedCount(p.Name, p.Count)).ToList();
         var hourly = await inWindow.GroupBy(r => r.TimestampMs / HourMs).Select(g => new { g.Key, Count = g.LongCount() })
             .OrderBy(h => h.Key).ToListAsync(ct);
         var bytes = await inWindow.GroupBy(_ => 1)

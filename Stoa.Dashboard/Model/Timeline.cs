@@ -62,15 +62,19 @@ public static class Timeline
         return (width, buckets);
     }
 
-    public static Task<List<PathBreakdown>> PathsAsync(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId = null,
-        int top = 50, CancellationToken ct = default) =>
-        Requests(db, scope, window, consumerId)
+    public static async Task<List<PathBreakdown>> PathsAsync(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId = null,
+        int top = 50, CancellationToken ct = default)
+    {
+        // EF translates ordering over anonymous projections only, so the record is built after.
+        var rows = await Requests(db, scope, window, consumerId)
             .GroupBy(r => r.Path)
-            .Select(g => new PathBreakdown(g.Key, g.LongCount(), g.LongCount(r => r.StatusCode >= 400),
-                g.Select(r => r.ConsumerId).Distinct().LongCount()))
+            .Select(g => new { Path = g.Key, Requests = g.LongCount(), Errors = g.LongCount(r => r.StatusCode >= 400),
+                Consumers = g.Select(r => r.ConsumerId).Distinct().LongCount() })
             .OrderByDescending(p => p.Requests).ThenBy(p => p.Path)
             .Take(top)
             .ToListAsync(ct);
+        return rows.Select(p => new PathBreakdown(p.Path, p.Requests, p.Errors, p.Consumers)).ToList();
+    }
 
     /// <summary>
     /// A page of the merged stream, oldest first, after <paramref name="after"/> (exclusive). Each
