@@ -90,7 +90,10 @@ public sealed record DashboardView(
         if (TimeZoneParameter != "UTC") parameters["tz"] = TimeZoneParameter;
         if (extra is not null)
             foreach (var (key, value) in extra) parameters[key] = value;
-        return QueryString.Create(parameters.Where(kv => kv.Value is not null)).Value ?? "";
+        // ':' and '/' are legal in a query and keep shared links readable (from=2026-03-11T03:00:00.000Z, tz=Europe/Paris).
+        var pairs = parameters.Where(kv => kv.Value is not null)
+            .Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value!).Replace("%3A", ":").Replace("%2F", "/")}");
+        return "?" + string.Join('&', pairs);
     }
 
     public string Link(string path, IDictionary<string, string?>? extra = null) => path + Query(extra);

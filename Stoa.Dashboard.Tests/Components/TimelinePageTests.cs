@@ -1,0 +1,92 @@
+using Bunit;
+using Stoa.Dashboard.Components.Pages;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Components;
+
+public sealed class TimelinePageTests : StoreTestContext
+{
+    private static readonly DateTimeOffset ThreeAm = new(2026, 3, 10, 3, 0, 0, TimeSpan.Zero);
+    private const string Hour = "/timeline?tenant=t1&from=2026-03-10T03:00:00Z&to=2026-03-10T04:00:00Z";
+
+    private async Task SeedAsync()
+    {
+        var delete = Make.Request(ThreeAm.AddMinutes(17).AddSeconds(42).AddMilliseconds(123), "cons_xyz", 204, "DELETE", "/api/documents/12345");
+        delete.RequestId = "req_delete";
+        await StoreAsync("t1",
+            Make.Request(ThreeAm.AddMinutes(1), "cons_a", 200, path: "/api/a"),
+            Make.Request(ThreeAm.AddMinutes(2), "cons_b", 500, path: "/api/a"),
+            Make.Request(ThreeAm.AddMinutes(3), "cons_a", 404, path: "/api/b"),
+            delete,
+            Make.Security(ThreeAm.AddMinutes(20), "auth_failed", "9.9.9.9", "key_cons_xyz"),
+            Make.Business(ThreeAm.AddMinutes(17).AddSeconds(42).AddMilliseconds(150), "cons_xyz", "deleted", "document", "12345", "req_delete"),
+            Make.Request(ThreeAm.AddHours(1), "cons_a", path: "/api/later")); // 04:00 is outside: 'to' is exclusive
+    }
+
+    [Fact]
+    public async Task Stream_merges_every_layer_in_time_order_and_counts_match()
+    {
+        await SeedAsync();
+        var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour)));
+
+        cut.WaitForAssertion(() => Assert.Equal(6, cut.FindAll("#event-stream tbody tr").Count));
+        var kinds = cut.FindAll("#event-stream tbody tr").Select(r => r.GetAttribute("data-kind")).ToList();
+        Assert.Equal(["Request", "Request", "Request", "Request", "Business", "Security"], kinds);
+        Assert.Equal("4", cut.Find("#timeline-histogram").GetAttribute("data-total"));
+
+        var pathA = cut.Find("#path-breakdown tr[data-path='/api/a']").TextContent;
+        Assert.Contains("2", pathA); // requests
+        var cells = cut.Find("#path-breakdown tr[data-path='/api/a']").QuerySelectorAll("td").Select(c => c.TextContent).ToArray();
+        Assert.Equal(["/api/a", "2", "1", "2"], cells); // requests, errors, distinct consumers
+        Assert.Empty(cut.FindAll("#path-breakdown tr[data-path='/api/later']"));
+    }
+
+    [Fact]
+    public async Task Clicking_the_delete_opens_its_detail_with_the_business_change()
+    {
+        await SeedAsync();
+        var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour)));
+        cut.WaitForElement("#event-stream tr[data-method='DELETE']").Click();
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".caused-change[data-resource='document/12345']")));
+        Assert.Contains("2026-03-10 03:17:42.123 UTC", cut.Find("#event-fields tr[data-field='timestamp']").TextContent);
+        Assert.Contains("Old title", cut.Find(".caused-change tr[data-field='title'] .diff-before").TextContent);
+        // The consumer's security event three minutes later, against its key, is shown beside it.
+        Assert.Contains("9.9.9.9", cut.Find("#security-around").TextContent);
+    }
+
+    [Fact]
+    public async Task Times_are_shown_in_the_chosen_zone()
+    {
+        await SeedAsync();
+        var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour + "&tz=America/New_York")));
+        cut.WaitForAssertion(() => Assert.Contains("2026-03-09 23:17:42.123 America/New_York",
+            cut.Find("#event-stream tr[data-method='DELETE']").TextContent));
+        Assert.Contains("Time (America/New_York)", cut.Find("#event-stream thead").TextContent);
+    }
+
+    [Fact]
+    public async Task A_consumer_filter_narrows_every_part()
+    {
+        await SeedAsync();
+        var cut = RenderAt<TimelinePage>(Hour + "&consumer_id=cons_a");
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#event-stream tbody tr").Count));
+        Assert.Equal("2", cut.Find("#timeline-histogram").GetAttribute("data-total"));
+    }
+
+    [Fact]
+    public async Task Long_windows_page_with_load_more_without_losing_events()
+    {
+        var events = Enumerable.Range(0, 450).Select(i => (object)Make.Request(ThreeAm.AddSeconds(i / 3), "cons_a")).ToArray();
+        await StoreAsync("t1", events);
+        var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour)));
+        cut.WaitForAssertion(() => Assert.Equal(200, cut.FindAll("#event-stream tbody tr").Count));
+        cut.Find("#load-more").Click();
+        cut.WaitForAssertion(() => Assert.Equal(400, cut.FindAll("#event-stream tbody tr").Count));
+        cut.Find("#load-more").Click();
+        cut.WaitForAssertion(() => Assert.Equal(450, cut.FindAll("#event-stream tbody tr").Count));
+        Assert.Empty(cut.FindAll("#load-more"));
+        var times = cut.FindAll("#event-stream tbody tr").Select(r => r.GetAttribute("data-time")).ToList();
+        Assert.Equal(times.Order(StringComparer.Ordinal), times);
+    }
+}
