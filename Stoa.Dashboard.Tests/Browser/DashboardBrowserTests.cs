@@ -86,6 +86,23 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task The_window_picker_writes_the_window_into_the_url()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), "/timeline?tenant=tenant_abc&hours=24");
+        await page.ClickAsync("#window-presets button:has-text('7d')");
+        await page.WaitForURLAsync("**days=7**");
+        Assert.DoesNotContain("hours=", page.Url);
+
+        await page.ClickAsync("#window-custom");
+        await page.FillAsync("#window-from", "2026-03-10T03:00");
+        await page.FillAsync("#window-to", "2026-03-10T04:00");
+        await page.ClickAsync("#window-apply");
+        await page.WaitForURLAsync("**from=2026-03-10T03%3A00%3A00.000Z**");
+        Assert.Contains("to=2026-03-10T04%3A00%3A00.000Z", page.Url);
+        await page.WaitForSelectorAsync("#event-stream tr[data-path='/api/documents/12345'][data-method='DELETE']");
+    }
+
+    [Fact]
     public async Task Sign_in_with_a_token_and_sign_out()
     {
         var tokens = (TokenService)app.Services.GetService(typeof(TokenService))!;
