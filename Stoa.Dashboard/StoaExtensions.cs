@@ -16,6 +16,8 @@ namespace Stoa.Dashboard;
 /// <summary>The composition root, one method a feature.</summary>
 public static class StoaExtensions
 {
+    private const string BearerOrSession = "BearerOrSession";
+
     public static void AddStoa(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -29,12 +31,19 @@ public static class StoaExtensions
         services.AddSingleton<TokenService>();
         services.AddSingleton<TenantAccess>();
         services.AddSingleton<ExportAudit>();
+        services.AddSingleton<ExportGate>();
         services.AddSingleton<DemoData>();
 
         // Pages sign in with a cookie; the API takes bearer tokens (its route group names that scheme).
         var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
         authentication.AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         authentication.AddDashboardSignIn();
+        // Reads and exports also take the dashboard's session cookie, so a signed-in person can download
+        // from the browser; ingestion takes bearer tokens only.
+        authentication.AddPolicyScheme(BearerOrSession, "Bearer token or dashboard session", o => o.ForwardDefaultSelector = http =>
+            http.Request.Headers.Authorization.Count == 0 && http.Request.Cookies.ContainsKey(SignInEndpoints.CookieName)
+                ? CookieAuthenticationDefaults.AuthenticationScheme
+                : BearerTokenHandler.SchemeName);
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddSingleton<SignInLinks>();
@@ -63,13 +72,14 @@ public static class StoaExtensions
         app.MapGet("/healthz", async (StoreHealth health, CancellationToken ct) =>
             await health.IsHealthyAsync(ct) ? Results.Ok(new { status = "ok" }) : Results.StatusCode(503));
 
-        var api = app.MapGroup("/v1")
+        app.MapGroup("/v1")
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerTokenHandler.SchemeName })
-            .DisableAntiforgery();
-        api.MapIngest();
-        api.MapAuditReads();
-        api.MapExports();
-        api.MapQuotas();
+            .DisableAntiforgery()
+            .MapIngest();
+        var reads = app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerOrSession });
+        reads.MapAuditReads();
+        reads.MapExports();
+        reads.MapQuotas();
 
         app.MapDashboardSignIn();
         app.MapStaticAssets();

@@ -90,9 +90,23 @@ public sealed class IsolationTests(IsolationTests.World world) : IClassFixture<I
     [InlineData("json", "security", "s-mine-actor,s-mine-target")]
     [InlineData("ndjson", "business", "m1")]
     [InlineData("csv", "business", "m1")]
+    [InlineData("xlsx", "requests", "mine1,mine2")]
+    [InlineData("xlsx", "security", "s-mine-actor,s-mine-target")]
+    [InlineData("xlsx", "business", "m1")]
     public async Task Exports_hold_exactly_the_clients_rows(string format, string layer, string expected)
     {
-        var body = await world.Client.GetStringAsync($"/v1/audit/{world.A}/export/{format}?layer={layer}");
+        var url = $"/v1/audit/{world.A}/export/{format}?layer={layer}&to=2026-03-11T11:00:00Z";
+        if (format == "xlsx")
+        {
+            using var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(await world.Client.GetByteArrayAsync(url)));
+            var sheet = book.Worksheet("data");
+            var header = layer switch { "requests" => "request_id", "security" => "event_id", _ => "resource_id" };
+            var column = sheet.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber;
+            var values = sheet.RangeUsed()!.Rows().Skip(1).Select(r => r.Cell(column).GetString());
+            Assert.Equal(expected.Split(','), values.Order());
+            return;
+        }
+        var body = await world.Client.GetStringAsync(url);
         var key = layer switch { "requests" => "request_id", "security" => "event_id", _ => "resource_id" };
         var rows = format switch
         {

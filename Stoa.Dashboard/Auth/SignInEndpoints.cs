@@ -7,16 +7,25 @@ namespace Stoa.Dashboard.Auth;
 /// <summary>The embedded sign-in: a token typed into the sign-in page, or a one-time link; a cookie session after.</summary>
 public static class SignInEndpoints
 {
+    public const string CookieName = "stoa.session";
+
     public static void AddDashboardSignIn(this AuthenticationBuilder authentication)
     {
         authentication.AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
         {
             options.LoginPath = "/signin";
-            options.Cookie.Name = "stoa.session";
+            options.Cookie.Name = CookieName;
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
+            // The API answers a stale session as it answers a bad token, not with a redirect to a page.
+            options.Events.OnRedirectToLogin = context =>
+            {
+                if (!context.Request.Path.StartsWithSegments("/v1")) context.Response.Redirect(context.RedirectUri);
+                else context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return Task.CompletedTask;
+            };
             // A revoked or expired token ends the session built on it.
             options.Events.OnValidatePrincipal = async context =>
             {

@@ -35,11 +35,15 @@ public static class ExportEndpoints
             };
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
-            if (exportFormat == ExportFormat.Xlsx)
-                return Results.Problem(statusCode: 501, title: "Not implemented yet",
-                    detail: "XLSX export is not available yet; use csv, json or ndjson.");
-
-            return new ExportResult(scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "");
+            // At most two exports a tenant at once: a third waits for one of them rather than starving the store.
+            var slot = http.RequestServices.GetRequiredService<ExportGate>().TryEnter(scope.TenantId);
+            if (slot is null)
+            {
+                http.Response.Headers.RetryAfter = ExportGate.RetryAfterSeconds.ToString();
+                return Results.Problem(statusCode: 429, title: "Too many exports",
+                    detail: $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
+            }
+            return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "");
         });
         return api;
     }
@@ -55,11 +59,12 @@ public static class ExportEndpoints
     private sealed record ExportJob(TimeWindow Window, string ArrayName,
         Func<AuditDbContext, bool, Stream, ExportFormat, ExportHeader, CancellationToken, Task<ExportOutcome>> Stream);
 
-    private sealed class ExportResult(AuditScope scope, string layer, ExportFormat format, bool ascending, ExportJob job,
-        string queryString) : IResult
+    private sealed class ExportResult(IDisposable slot, AuditScope scope, string layer, ExportFormat format, bool ascending,
+        ExportJob job, string queryString) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
+            using var _ = slot;
             var services = http.RequestServices;
             var clock = services.GetRequiredService<TimeProvider>();
             var exportedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -74,7 +79,8 @@ public static class ExportEndpoints
             try
             {
                 outcome = await job.Stream(db, ascending, http.Response.Body, format,
-                    new ExportHeader(scope.TenantId, job.Window, exportedAt, job.ArrayName), http.RequestAborted);
+                    new ExportHeader(scope.TenantId, layer, scope.Consumers?.Order().ToList(), job.Window, exportedAt, job.ArrayName),
+                    http.RequestAborted);
             }
             finally
             {

@@ -8,14 +8,16 @@ namespace Stoa.Dashboard.Export;
 public sealed record ExportOutcome(long Rows, long Bytes, string Sha256);
 
 /// <summary>The header of a JSON export: <c>{"tenant_id", "from", "to", "exported_at", "logs"|"events": [...]}</c>.</summary>
-public sealed record ExportHeader(string TenantId, TimeWindow Window, long ExportedAtMs, string ArrayName);
+public sealed record ExportHeader(string TenantId, string Layer, IReadOnlyCollection<string>? Consumers, TimeWindow Window,
+    long ExportedAtMs, string ArrayName);
 
-/// <summary>Streams rows from the store to the response in the chosen text format, one chunk in memory at a time.</summary>
+/// <summary>Streams rows from the store to the response in the chosen format, one chunk in memory at a time.</summary>
 public static class ExportStreamer
 {
     public static async Task<ExportOutcome> WriteAsync<T>(Stream destination, ExportFormat format, ExportHeader header,
         IAsyncEnumerable<T> rows, ExportColumn<T>[] columns, Action<Utf8JsonWriter, T> writeJson, CancellationToken ct)
     {
+        if (format == ExportFormat.Xlsx) return await XlsxExporter.WriteAsync(destination, header, rows, columns, ct);
         using var body = new ChunkedBody(destination);
         var count = format switch
         {

@@ -13,6 +13,8 @@ namespace Stoa.Dashboard.Ingest;
 public static class EventParser
 {
     private const int MaxTextLength = 2048;
+    /// <summary>details, changes and metadata: well inside a spreadsheet cell's 32,767 characters.</summary>
+    private const int MaxObjectLength = 16 * 1024;
 
     public static EventBatch Parse(ReadOnlySpan<byte> body, bool ndjson, string tenantId)
     {
@@ -269,7 +271,13 @@ public static class EventParser
                 Problem(name, $"Must be a JSON object or null, not {Describe(value.ValueKind)}.");
                 return null;
             }
-            return JsonSerializer.Serialize(value); // minified, key order kept
+            var json = JsonSerializer.Serialize(value); // minified, key order kept
+            if (json.Length > MaxObjectLength)
+            {
+                Problem(name, $"Larger than {MaxObjectLength} characters; keep {name} to what an auditor needs.");
+                return null;
+            }
+            return json;
         }
 
         private static string Clip(string text) => text.Length > 80 ? text[..80] + "…" : text;
