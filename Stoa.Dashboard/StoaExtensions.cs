@@ -32,6 +32,8 @@ public static class StoaExtensions
         services.AddSingleton<TenantAccess>();
         services.AddSingleton<ExportAudit>();
         services.AddSingleton<ExportGate>();
+        services.AddSingleton<AdminActions>();
+        services.AddSingleton<ClientAccess>();
         services.AddSingleton<DemoData>();
 
         // Pages sign in with a cookie; the API takes bearer tokens (its route group names that scheme).

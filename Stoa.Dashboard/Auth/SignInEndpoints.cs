@@ -55,7 +55,8 @@ public static class SignInEndpoints
             var token = string.IsNullOrWhiteSpace(code) ? null : await links.RedeemAsync(code, http.RequestAborted);
             if (token is null) return Results.Redirect("/signin?error=link");
             await SignInAsync(http, token);
-            return Results.Redirect("/");
+            // A client's link lands on its exports, what it was sent for; an operator's on triage.
+            return Results.Redirect(token.Role == Roles.Client ? $"/export?tenant={token.Tenants}" : "/");
         }).AllowAnonymous();
 
         app.MapPost("/auth/signout", async (HttpContext http) =>

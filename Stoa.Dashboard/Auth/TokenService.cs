@@ -95,16 +95,7 @@ public sealed class TokenService(IDbContextFactory<AuditDbContext> factory, Time
         var hash = Hash(secret);
         await using var db = await factory.CreateDbContextAsync(ct);
         var token = await db.Tokens.FirstOrDefaultAsync(t => t.SecretHash == hash, ct);
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (token is null || !IsActive(token, now)) return null;
-
-        // Last use to the minute: enough for an operator, and no write on every request.
-        if (token.LastUsedAtMs is null || now - token.LastUsedAtMs >= (long)LastUsedResolution.TotalMilliseconds)
-        {
-            token.LastUsedAtMs = now;
-            await db.SaveChangesAsync(ct);
-        }
-        return token;
+        return await ActiveAndTouchedAsync(db, token, ct);
     }
 
     public static bool IsActive(ApiToken token, long nowMs) => token.RevokedAtMs is null && !(token.ExpiresAtMs <= nowMs);
@@ -113,8 +104,21 @@ public sealed class TokenService(IDbContextFactory<AuditDbContext> factory, Time
     public async Task<ApiToken?> FindActiveAsync(string id, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var token = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
-        return token is not null && IsActive(token, clock.GetUtcNow().ToUnixTimeMilliseconds()) ? token : null;
+        var token = await db.Tokens.FirstOrDefaultAsync(t => t.Id == id, ct);
+        return await ActiveAndTouchedAsync(db, token, ct);
+    }
+
+    /// <summary>The token if it is active, its last use written (to the minute: enough for an operator, and no write on every request).</summary>
+    private async Task<ApiToken?> ActiveAndTouchedAsync(AuditDbContext db, ApiToken? token, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (token is null || !IsActive(token, now)) return null;
+        if (token.LastUsedAtMs is null || now - token.LastUsedAtMs >= (long)LastUsedResolution.TotalMilliseconds)
+        {
+            token.LastUsedAtMs = now;
+            await db.SaveChangesAsync(ct);
+        }
+        return token;
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

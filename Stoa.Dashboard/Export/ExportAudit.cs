@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Model;
@@ -7,12 +6,12 @@ using Stoa.Dashboard.Storage;
 namespace Stoa.Dashboard.Export;
 
 /// <summary>Records every export as an <c>admin_action</c> security event of the tenant: who, what, which window, how many rows.</summary>
-public sealed class ExportAudit(EventWriter writer, TimeProvider clock, ILogger<ExportAudit> logger)
+public sealed class ExportAudit(AdminActions actions, ILogger<ExportAudit> logger)
 {
     public async Task RecordAsync(Caller caller, AuditScope scope, string layer, ExportFormat format, TimeWindow window,
         string queryString, ExportOutcome? outcome, string fileName)
     {
-        var details = JsonSerializer.Serialize(new
+        await actions.RecordAsync(scope.TenantId, caller.Name, $"export:{layer}", new
         {
             action = "export",
             layer,
@@ -25,21 +24,7 @@ public sealed class ExportAudit(EventWriter writer, TimeProvider clock, ILogger<
             bytes = outcome?.Bytes,
             sha256 = outcome?.Sha256,
             file_name = fileName,
-        });
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var batch = new EventBatch();
-        batch.Security.Add(new SecurityEvent
-        {
-            TenantId = scope.TenantId,
-            EventId = $"export_{now}_{Guid.NewGuid():N}",
-            EventType = "admin_action",
-            TimestampMs = now,
-            Actor = caller.Name,
-            Target = $"export:{layer}",
-            Outcome = outcome is null ? "failure" : "success",
-            Details = details,
-        });
-        await writer.WriteAsync(scope.TenantId, batch, CancellationToken.None);
+        }, succeeded: outcome is not null);
         logger.LogInformation("Export by {Actor} of {Tenant}/{Layer} as {Format}: {Rows} rows", caller.Name, scope.TenantId,
             layer, format, outcome?.Rows);
     }

@@ -1,0 +1,93 @@
+using ClosedXML.Excel;
+using Microsoft.Playwright;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Browser;
+
+/// <summary>An operator issues a client its access; the client signs in with the link and downloads its own records.</summary>
+public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    private async Task<string> IssueClientLinkAsync(string consumer)
+    {
+        var page = await app.SignedInPageAsync();
+        await page.GotoAsync($"{app.BaseUrl}/access?tenant=tenant_abc&days=14");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        await page.ClickAsync("#access-consumers");
+        await page.ClickAsync($".mud-popover-open .mud-list-item:has-text('{consumer}')");
+        await page.Keyboard.PressAsync("Escape");
+        await page.FillAsync("#access-name", "Acme auditors");
+        await page.ClickAsync("#access-issue");
+        var link = await page.Locator("#access-link").InnerTextAsync();
+        Assert.Contains("/signin/link?code=", link);
+        Assert.Contains(consumer, await page.Locator("#access-list").InnerTextAsync());
+        await app.ScreenshotAsync(page, "client-access");
+        await page.Context.CloseAsync();
+        return link;
+    }
+
+    private static async Task<(IDownload Download, string Path)> DownloadAsync(IPage page)
+    {
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-download"));
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}-{download.SuggestedFilename}");
+        await download.SaveAsAsync(path);
+        await page.WaitForSelectorAsync("#export-result");
+        return (download, path);
+    }
+
+    [Fact]
+    public async Task A_client_signs_in_with_its_link_and_exports_csv_and_xlsx_of_its_own_rows()
+    {
+        var link = await IssueClientLinkAsync("cons_xyz789");
+        var page = await (await app.Browser.NewContextAsync(new() { AcceptDownloads = true })).NewPageAsync();
+        await page.GotoAsync(link);
+        await page.WaitForURLAsync("**/export?**");
+        await page.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc&days=14&format=csv");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        var expected = long.Parse((await page.GetAttributeAsync("#export-rows", "data-rows"))!);
+        Assert.True(expected > 100, $"the client has {expected} rows in the window");
+
+        var (csvDownload, csvPath) = await DownloadAsync(page);
+        Assert.Matches(@"^stoa-audit_tenant_abc_requests_\d{8}T\d{6}Z_\d{8}T\d{6}Z\.csv$", csvDownload.SuggestedFilename);
+        var csv = Csv.Parse(await File.ReadAllTextAsync(csvPath));
+        var consumerColumn = csv[0].IndexOf("consumer_id");
+        Assert.Equal(expected, csv.Count - 1);
+        Assert.All(csv.Skip(1), row => Assert.Equal("cons_xyz789", row[consumerColumn]));
+        await app.ScreenshotAsync(page, "export");
+
+        await page.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc&days=14&format=xlsx");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        var (_, xlsxPath) = await DownloadAsync(page);
+        using var book = new XLWorkbook(xlsxPath);
+        var sheet = book.Worksheet("data");
+        var rows = sheet.RangeUsed()!.Rows().Skip(1).ToList();
+        Assert.Equal(expected, rows.Count);
+        Assert.All(rows, r => Assert.Equal("cons_xyz789", r.Cell(consumerColumn + 1).GetString()));
+
+        // The client sees nothing of another tenant, even by URL, and cannot reach the access page's powers.
+        await page.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_globex");
+        await page.WaitForSelectorAsync("#no-access");
+        await page.GotoAsync($"{app.BaseUrl}/access?tenant=tenant_abc");
+        await page.WaitForSelectorAsync("#operators-only");
+    }
+
+    [Fact]
+    public async Task A_revoked_access_ends_the_clients_session_and_link()
+    {
+        var link = await IssueClientLinkAsync("cons_acme_erp");
+        var client = await (await app.Browser.NewContextAsync()).NewPageAsync();
+        await client.GotoAsync(link);
+        await client.WaitForURLAsync("**/export?**");
+
+        var operatorPage = await app.SignedInPageAsync();
+        await operatorPage.GotoAsync($"{app.BaseUrl}/access?tenant=tenant_abc");
+        await operatorPage.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        var row = operatorPage.Locator("#access-list tr[data-status='active']", new() { HasText = "cons_acme_erp" }).First;
+        await row.Locator(".revoke").ClickAsync();
+        await operatorPage.Locator("#access-list tr[data-status='revoked']", new() { HasText = "cons_acme_erp" }).First.WaitForAsync();
+
+        await client.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc");
+        Assert.Contains("/signin", client.Url);
+        await client.GotoAsync(link);
+        await client.WaitForSelectorAsync("#signin-error");
+    }
+}

@@ -1,0 +1,104 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.JSInterop;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Components.Controls;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Components.Pages;
+
+/// <summary>
+/// Self-service export for clients and operators: choose window, records and format, see how many
+/// rows the file will hold, and download it from the API's own export endpoint with progress.
+/// </summary>
+public sealed partial class ExportPage : IDisposable
+{
+    private static readonly string[] Windows = ["24h", "7d", "30d", "90d"];
+    private List<string> _consumers = [];
+    private long _rows;
+    private bool _downloading, _failed;
+    private long _bytes, _lines;
+    private string? _result;
+    private DotNetObjectReference<ExportPage>? _self;
+
+    [Inject] public required IJSRuntime JS { get; init; }
+
+    [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
+    [SupplyParameterFromQuery(Name = "format")] public string? Format { get; set; }
+    [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
+
+    private string LayerName => Layer is "security" or "business" ? Layer : "requests";
+    private string FormatName => Format is "xlsx" or "json" or "ndjson" ? Format : "csv";
+
+    protected override string FilterKey => $"{LayerName}|{ConsumerId}";
+
+    protected override async Task LoadAsync(AuditDbContext db)
+    {
+        var consumer = Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null;
+        _rows = LayerName switch
+        {
+            "security" => await db.Security(Scope).InWindow(View.Window).LongCountAsync(),
+            "business" => await db.Business(Scope).InWindow(View.Window).LongCountAsync(),
+            _ => await db.Requests(Scope).Filter(new RequestFilter { Window = View.Window, ConsumerId = consumer }).LongCountAsync(),
+        };
+        if (Context.Caller.Role == Roles.Operator)
+            _consumers = await db.Requests(Scope).InWindow(View.Window).Select(r => r.ConsumerId).Distinct().OrderBy(c => c).ToListAsync();
+    }
+
+    /// <summary>The contract's export URL for what is chosen: the same endpoint scripts use.</summary>
+    public string DownloadUrl()
+    {
+        var query = new Dictionary<string, string?>
+        {
+            ["layer"] = LayerName,
+            ["from"] = AuditTime.Print(View.FromMs),
+            ["to"] = AuditTime.Print(View.ToMs),
+            ["consumer_id"] = Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null,
+        };
+        return $"/v1/audit/{View.Tenant}/export/{FormatName}" + Microsoft.AspNetCore.Http.QueryString.Create(query.Where(kv => kv.Value is not null));
+    }
+
+    private double? ProgressPercent => FormatName is "csv" or "ndjson" && _rows > 0
+        ? Math.Min(100, 100.0 * Math.Max(0, _lines - (FormatName == "csv" ? 1 : 0)) / _rows)
+        : null;
+
+    private async Task DownloadAsync()
+    {
+        (_downloading, _bytes, _lines, _result, _failed) = (true, 0, 0, null, false);
+        _self ??= DotNetObjectReference.Create(this);
+        try
+        {
+            var outcome = await JS.InvokeAsync<DownloadOutcome>("stoa.download", TimeSpan.FromHours(1), DownloadUrl(), _self);
+            _failed = !outcome.Ok;
+            _result = outcome.Ok ? $"Saved {outcome.Name} ({Formats.Bytes(outcome.Bytes)})." : $"The export failed ({outcome.Status}): {outcome.Error}";
+        }
+        finally
+        {
+            _downloading = false;
+        }
+    }
+
+    [JSInvokable]
+    public Task Progress(long bytes, long lines)
+    {
+        (_bytes, _lines) = (bytes, lines);
+        return InvokeAsync(StateHasChanged);
+    }
+
+    private void ChooseWindow(string preset) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+    {
+        ["hours"] = preset.EndsWith('h') ? preset[..^1] : null,
+        ["days"] = preset.EndsWith('d') ? preset[..^1] : null,
+        ["from"] = null,
+        ["to"] = null,
+    }));
+
+    private void SetLayer(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("layer", value));
+    private void SetFormat(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("format", value));
+    private void SetConsumer(string? value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("consumer_id", value));
+
+    public void Dispose() => _self?.Dispose();
+
+    private sealed record DownloadOutcome(bool Ok, int Status, string? Name, long Bytes, string? Error);
+}

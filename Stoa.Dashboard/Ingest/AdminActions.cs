@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Ingest;
+
+/// <summary>Records what people do to the store (exports, access granted or revoked) as <c>admin_action</c> security events of the tenant.</summary>
+public sealed class AdminActions(EventWriter writer, TimeProvider clock)
+{
+    public async Task RecordAsync(string tenantId, string actor, string target, object details, bool succeeded = true)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var batch = new EventBatch();
+        batch.Security.Add(new SecurityEvent
+        {
+            TenantId = tenantId,
+            EventId = $"admin_{now}_{Guid.NewGuid():N}",
+            EventType = "admin_action",
+            TimestampMs = now,
+            Actor = actor,
+            Target = target,
+            Outcome = succeeded ? "success" : "failure",
+            Details = JsonSerializer.Serialize(details),
+        });
+        await writer.WriteAsync(tenantId, batch, CancellationToken.None);
+    }
+}
