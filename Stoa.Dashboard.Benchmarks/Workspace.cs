@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Stoa.Dashboard.Benchmarks;
+
+/// <summary>A temporary store, and the real server run as its own process on it (so its memory is its own).</summary>
+public sealed class Workspace : IDisposable
+{
+    public string Folder { get; } = Directory.CreateTempSubdirectory("stoa-bench-").FullName;
+    public string DatabasePath => Path.Combine(Folder, "audit.db");
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    /// <summary>The repository root, found from this program's build folder.</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string ServerDll
+    {
+        get
+        {
+            var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var dll = Path.Combine(RepositoryRoot, "Stoa.Dashboard", "bin", bin.Parent!.Name, bin.Name, "Stoa.Dashboard.dll");
+            return File.Exists(dll) ? dll : throw new FileNotFoundException("Build Stoa.Dashboard in the same configuration first.", dll);
+        }
+    }
+
+    /// <summary>Runs the program's command line (migrates the store as a side effect) and returns its last output line.</summary>
+    public async Task<string> RunCommandAsync(params string[] args)
+    {
+        using var process = Process.Start(Start(args))!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"'{string.Join(' ', args)}' failed: {await process.StandardError.ReadToEndAsync()}");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+    }
+
+    public async Task<Server> StartServerAsync()
+    {
+        var port = FreePort();
+        var process = Process.Start(Start(["--urls", $"http://127.0.0.1:{port}"]))!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new Server(process, new Uri($"http://127.0.0.1:{port}"));
+        await server.WaitHealthyAsync();
+        return server;
+    }
+
+    private ProcessStartInfo Start(IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Folder };
+        start.ArgumentList.Add(ServerDll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["ConnectionStrings__Audit"] = ConnectionString;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        return start;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Stoa.Dashboard.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Run from the repository.");
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+    }
+}
+
+public sealed class Server(Process process, Uri baseAddress) : IDisposable
+{
+    public Uri BaseAddress => baseAddress;
+    public int ProcessId => process.Id;
+
+    public async Task WaitHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException("The server exited at start.");
+            try
+            {
+                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100); // polling a server that is starting: there is nothing to await instead
+        }
+        throw new TimeoutException("The server did not become healthy within 60 s.");
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        process.Dispose();
+    }
+}
