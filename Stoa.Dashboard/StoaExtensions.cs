@@ -9,6 +9,7 @@ using Stoa.Dashboard.Configuration;
 using Stoa.Dashboard.Demo;
 using Stoa.Dashboard.Export;
 using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Live;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard;
@@ -34,6 +35,7 @@ public static class StoaExtensions
         services.AddSingleton<ExportGate>();
         services.AddSingleton<AdminActions>();
         services.AddSingleton<ClientAccess>();
+        services.AddSingleton<LiveFeed>();
         services.AddSingleton<DemoData>();
 
         // Pages sign in with a cookie; the API takes bearer tokens (its route group names that scheme).

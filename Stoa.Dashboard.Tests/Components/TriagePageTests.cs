@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Stoa.Dashboard.Components.Pages;
 using Stoa.Dashboard.Tests.Support;
 
@@ -81,5 +82,32 @@ public sealed class TriagePageTests : StoreTestContext
         var cut = Render<TriagePage>(ps => ps.AddCascadingValue(ContextFor("/?tenant=other&hours=24")));
         cut.WaitForElement("#no-access");
         Assert.Empty(cut.FindAll("#stat-total"));
+    }
+}
+
+public sealed class LivePageUpdateTests : StoreTestContext
+{
+    [Fact]
+    public async Task Triage_counts_follow_new_events_while_the_window_ends_now()
+    {
+        await StoreAsync("t1", Make.Request(StoaApp.Epoch.AddMinutes(-30)));
+        var cut = Render<TriagePage>(ps => ps.AddCascadingValue(ContextFor("/?tenant=t1&hours=1")));
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#stat-total [data-value]").GetAttribute("data-value")));
+
+        Clock.Now = StoaApp.Epoch.AddMinutes(5); // the window slides with the clock
+        await StoreAsync("t1", Make.Request(StoaApp.Epoch.AddMinutes(1), status: 500), Make.Request(StoaApp.Epoch.AddMinutes(2)));
+        await StoreAsync("t2", Make.Request(StoaApp.Epoch.AddMinutes(2), tenant: "t2")); // another tenant: not counted
+
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("#stat-total [data-value]").GetAttribute("data-value")), TimeSpan.FromSeconds(5));
+        Assert.Equal("1", cut.Find("#stat-5xx [data-value]").GetAttribute("data-value"));
+    }
+
+    [Fact]
+    public async Task A_fixed_window_in_the_past_does_not_follow()
+    {
+        await StoreAsync("t1", Make.Request(StoaApp.Epoch.AddHours(-30)));
+        var cut = Render<TriagePage>(ps => ps.AddCascadingValue(ContextFor("/?tenant=t1&from=2026-03-10T00:00:00Z&to=2026-03-10T12:00:00Z")));
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#stat-total [data-value]").GetAttribute("data-value")));
+        Assert.Equal(0, Services.GetRequiredService<Stoa.Dashboard.Live.LiveFeed>().SubscriberCount);
     }
 }

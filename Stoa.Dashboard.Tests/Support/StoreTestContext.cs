@@ -36,6 +36,7 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         Services.AddAuditStore(configuration, new TestEnvironment(_folder));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<EventWriter>();
+        Services.AddSingleton<Stoa.Dashboard.Live.LiveFeed>();
         Services.AddSingleton<IOptions<StoaOptions>>(Microsoft.Extensions.Options.Options.Create(Options));
     }
 

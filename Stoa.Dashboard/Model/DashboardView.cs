@@ -101,5 +101,8 @@ public sealed record DashboardView(
     /// <summary>The same view over another window (a zoom, a preset, a custom range).</summary>
     public DashboardView WithWindow(long fromMs, long toMs) => this with { FromMs = fromMs, ToMs = toMs, Preset = null, WindowLabel = "custom" };
 
+    /// <summary>A preset window ("the last 24h") moved to end at <paramref name="nowMs"/>; a fixed window stays.</summary>
+    public DashboardView SlideTo(long nowMs) => Preset is null ? this : this with { FromMs = nowMs - (ToMs - FromMs), ToMs = nowMs };
+
     public DashboardView WithPreset(string preset) => this with { Preset = preset, WindowLabel = $"last {preset}" };
 }

@@ -7,6 +7,14 @@ namespace Stoa.Dashboard.Storage;
 public sealed record AuditScope(string TenantId, IReadOnlySet<string>? Consumers)
 {
     public bool IsConsumerLimited => Consumers is not null;
+
+    // The same rules as the queries below, for events that arrive live rather than from a query.
+    public bool Sees(RequestEvent r) => r.TenantId == TenantId && (Consumers is null || Consumers.Contains(r.ConsumerId));
+
+    public bool Sees(SecurityEvent s) =>
+        s.TenantId == TenantId && (Consumers is null || Consumers.Contains(s.Actor) || Consumers.Contains(s.Target));
+
+    public bool Sees(BusinessEvent b) => b.TenantId == TenantId && (Consumers is null || Consumers.Contains(b.ActorId));
 }
 
 public static class ScopedQueries

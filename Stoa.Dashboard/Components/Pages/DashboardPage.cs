@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stoa.Dashboard.Components.Layout;
 using Stoa.Dashboard.Configuration;
+using Stoa.Dashboard.Live;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
@@ -12,21 +13,32 @@ namespace Stoa.Dashboard.Components.Pages;
 /// What every dashboard page shares: the context the layout cascades, a context-per-load store
 /// access, and a reload whenever the view (tenant, window, zone) or the page's own filters change.
 /// </summary>
-public abstract class DashboardPage : ComponentBase
+public abstract class DashboardPage : ComponentBase, IDisposable
 {
+    private static readonly TimeSpan LiveRefreshInterval = TimeSpan.FromMilliseconds(200);
     private string? _loadedKey;
+    private DashboardView? _view;
+    private IDisposable? _live;
+    private CallbackThrottler? _throttle;
+    private AuditScope? _liveScope;
 
     [CascadingParameter] public DashboardContext? Context { get; set; }
     [Inject] public required IDbContextFactory<AuditDbContext> Store { get; init; }
     [Inject] public required IOptions<StoaOptions> Options { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required LiveFeed Feed { get; init; }
+    [Inject] public required TimeProvider Clock { get; init; }
 
     protected bool Loading { get; private set; } = true;
 
     /// <summary>Set when the caller may not read the chosen tenant (or there is none).</summary>
     protected bool NoAccess => Context is not null && Context.Scope is null;
 
-    protected DashboardView View => Context!.View;
+    /// <summary>The view being shown: a preset window slides to end at the moment of the last load.</summary>
+    protected DashboardView View => _view ?? Context!.View;
+
+    /// <summary>Pages that follow the live feed refresh (at most every 200 ms) while their window ends now.</summary>
+    protected virtual bool FollowsLive => false;
     protected AuditScope Scope => Context!.Scope!;
 
     /// <summary>A key of everything the page's data depends on besides the view; a change reloads.</summary>
@@ -43,12 +55,39 @@ public abstract class DashboardPage : ComponentBase
         if (key == _loadedKey) return;
         _loadedKey = key;
         Loading = true;
+        _view = Context.View.SlideTo(Clock.GetUtcNow().ToUnixTimeMilliseconds());
         await using var db = await Store.CreateDbContextAsync();
         await LoadAsync(db);
         Loading = false;
+        FollowLive();
+    }
+
+    private void FollowLive()
+    {
+        var scope = FollowsLive && Context?.View.Preset is not null ? Context.Scope : null;
+        if (scope == _liveScope) return;
+        _live?.Dispose();
+        _live = null;
+        _liveScope = scope;
+        if (scope is null) return;
+        _throttle ??= new CallbackThrottler(LiveRefreshInterval, () => InvokeAsync(async () =>
+        {
+            await ReloadAsync();
+            StateHasChanged();
+        }));
+        _live = Feed.Subscribe(scope, _ => _throttle.Signal());
     }
 
     protected abstract Task LoadAsync(AuditDbContext db);
+
+    public void Dispose()
+    {
+        _live?.Dispose();
+        _throttle?.Dispose();
+        DisposePage();
+    }
+
+    protected virtual void DisposePage() { }
 
     /// <summary>Reloads now, e.g. after a filter changed inside the page.</summary>
     protected async Task ReloadAsync()

@@ -12,7 +12,7 @@ namespace Stoa.Dashboard.Components.Pages;
 /// Self-service export for clients and operators: choose window, records and format, see how many
 /// rows the file will hold, and download it from the API's own export endpoint with progress.
 /// </summary>
-public sealed partial class ExportPage : IDisposable
+public sealed partial class ExportPage
 {
     private static readonly string[] Windows = ["24h", "7d", "30d", "90d"];
     private List<string> _consumers = [];
@@ -98,7 +98,7 @@ public sealed partial class ExportPage : IDisposable
     private void SetFormat(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("format", value));
     private void SetConsumer(string? value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("consumer_id", value));
 
-    public void Dispose() => _self?.Dispose();
+    protected override void DisposePage() => _self?.Dispose();
 
     private sealed record DownloadOutcome(bool Ok, int Status, string? Name, long Bytes, string? Error);
 }

@@ -22,6 +22,8 @@ public sealed partial class SecurityPage
     [SupplyParameterFromQuery] public string? Target { get; set; }
     [SupplyParameterFromQuery] public string? Outcome { get; set; }
 
+    protected override bool FollowsLive => true;
+
     protected override string FilterKey => $"{EventType}|{Actor}|{Target}|{Outcome}";
 
     private SecurityFilter Filter() => new()

@@ -19,6 +19,8 @@ public sealed partial class TimelinePage
 
     [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
 
+    protected override bool FollowsLive => true;
+
     protected override string FilterKey => ConsumerId ?? "";
 
     protected override async Task LoadAsync(AuditDbContext db)

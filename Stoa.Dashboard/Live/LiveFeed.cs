@@ -1,0 +1,65 @@
+using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Live;
+
+/// <summary>
+/// Publishes each committed batch, once, in process, to whoever watches its tenant, each
+/// subscriber seeing only what its scope allows. Subscribers get the batch on the writer's thread
+/// and must only hand it on (to a channel, a throttle); <see cref="Subscribe"/> returns the
+/// subscription to dispose.
+/// </summary>
+public sealed class LiveFeed : IDisposable
+{
+    private readonly EventWriter _writer;
+    private readonly Lock _gate = new();
+    private Subscription[] _subscriptions = [];
+
+    public LiveFeed(EventWriter writer)
+    {
+        _writer = writer;
+        _writer.Committed += Publish;
+    }
+
+    public int SubscriberCount => _subscriptions.Length;
+
+    public IDisposable Subscribe(AuditScope scope, Action<IReadOnlyList<TimelineEntry>> onEvents)
+    {
+        var subscription = new Subscription(this, scope, onEvents);
+        lock (_gate) _subscriptions = [.. _subscriptions, subscription];
+        return subscription;
+    }
+
+    private void Unsubscribe(Subscription subscription)
+    {
+        lock (_gate) _subscriptions = _subscriptions.Where(s => s != subscription).ToArray();
+    }
+
+    private void Publish(CommittedBatch batch)
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            if (subscription.Scope.TenantId != batch.TenantId) continue;
+            var visible = Visible(batch, subscription.Scope);
+            if (visible.Count > 0) subscription.OnEvents(visible);
+        }
+    }
+
+    /// <summary>The batch's events the scope may see, in time order as a timeline reads them.</summary>
+    public static List<TimelineEntry> Visible(CommittedBatch batch, AuditScope scope) =>
+        batch.Requests.Where(scope.Sees).Select(r => new TimelineEntry(r.TimestampMs, TimelineKind.Request, r.Id, r))
+            .Concat(batch.Security.Where(scope.Sees).Select(s => new TimelineEntry(s.TimestampMs, TimelineKind.Security, s.Id, s)))
+            .Concat(batch.Business.Where(scope.Sees).Select(b => new TimelineEntry(b.TimestampMs, TimelineKind.Business, b.Id, b)))
+            .OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind)
+            .ToList();
+
+    public void Dispose() => _writer.Committed -= Publish;
+
+    private sealed class Subscription(LiveFeed feed, AuditScope scope, Action<IReadOnlyList<TimelineEntry>> onEvents) : IDisposable
+    {
+        public AuditScope Scope => scope;
+        public Action<IReadOnlyList<TimelineEntry>> OnEvents => onEvents;
+        public void Dispose() => feed.Unsubscribe(this);
+    }
+}
