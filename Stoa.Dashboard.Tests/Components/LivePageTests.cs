@@ -1,0 +1,111 @@
+using Bunit;
+using Stoa.Dashboard.Components.Pages;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Components;
+
+public sealed class LivePageTests : StoreTestContext
+{
+    private static readonly DateTimeOffset Now = StoaApp.Epoch;
+
+    private static int Count(IRenderedComponent<LivePage> cut) => int.Parse(cut.Find("#live-list").GetAttribute("data-count")!);
+
+    [Fact]
+    public async Task Events_appear_newest_first_as_they_are_stored()
+    {
+        var cut = RenderAt<LivePage>("/live?tenant=t1");
+        cut.WaitForElement("#live-empty");
+
+        await StoreAsync("t1", Make.Request(Now.AddSeconds(1), path: "/first"), Make.Request(Now.AddSeconds(2), path: "/second"));
+        await StoreAsync("t1", Make.Security(Now.AddSeconds(3)));
+        await StoreAsync("t2", Make.Request(Now.AddSeconds(4), tenant: "t2", path: "/other-tenant"));
+
+        cut.WaitForAssertion(() => Assert.Equal(3, Count(cut)));
+        var rows = cut.FindAll(".live-row");
+        Assert.Equal(["Security", "Request", "Request"], rows.Select(r => r.GetAttribute("data-kind")));
+        Assert.Equal("/second", rows[1].GetAttribute("data-path"));
+        Assert.Contains("security-row", rows[0].ClassName);
+    }
+
+    [Fact]
+    public async Task Filters_from_the_url_narrow_the_tail()
+    {
+        var cut = RenderAt<LivePage>("/live?tenant=t1&consumer_id=cons_a&status_class=5");
+        await StoreAsync("t1", Make.Request(Now, "cons_a", 500), Make.Request(Now, "cons_a", 200), Make.Request(Now, "cons_b", 503),
+            Make.Security(Now, actor: "cons_a"));
+        cut.WaitForAssertion(() => Assert.Equal(1, Count(cut)));
+        Assert.Contains("error-row", cut.Find(".live-row").ClassName);
+    }
+
+    [Fact]
+    public async Task Pause_counts_arrivals_and_resume_shows_them_all()
+    {
+        var cut = RenderAt<LivePage>("/live?tenant=t1");
+        await StoreAsync("t1", Make.Request(Now));
+        cut.WaitForAssertion(() => Assert.Equal(1, Count(cut)));
+
+        cut.Find("#live-pause").Click();
+        await StoreAsync("t1", Make.Request(Now.AddSeconds(1)), Make.Request(Now.AddSeconds(2)));
+        await StoreAsync("t1", Make.Business(Now.AddSeconds(3)));
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("#live-waiting").TextContent));
+        Assert.Equal(1, Count(cut));
+
+        cut.Find("#live-resume").Click();
+        cut.WaitForAssertion(() => Assert.Equal(4, Count(cut)));
+        Assert.Equal("live", cut.Find("#live-state").TextContent);
+    }
+
+    [Fact]
+    public async Task The_buffer_keeps_only_the_newest_events()
+    {
+        var cut = Render<LivePage>(ps => ps.AddCascadingValue(ContextFor("/live?tenant=t1")).Add(p => p.Capacity, 50));
+        for (var batch = 0; batch < 4; batch++)
+            await StoreAsync("t1", Enumerable.Range(0, 40).Select(i => (object)Make.Request(Now.AddSeconds(batch * 40 + i), path: $"/p{batch * 40 + i}")).ToArray());
+        cut.WaitForAssertion(() => Assert.Contains("110 older ones", cut.Markup));
+        Assert.Equal(50, Count(cut));
+        Assert.Equal("/p159", cut.Find(".live-row").GetAttribute("data-path"));
+    }
+
+    [Fact]
+    public async Task A_client_tails_only_its_consumers()
+    {
+        var cut = RenderAt<LivePage>("/live?tenant=t1", "client", ["cons_mine"]);
+        await StoreAsync("t1", Make.Request(Now, "cons_other"), Make.Request(Now, "cons_mine"), Make.Security(Now, actor: "cons_other", target: "x"));
+        cut.WaitForAssertion(() => Assert.Equal(1, Count(cut)));
+        Assert.Equal("cons_mine", cut.Find(".live-row").GetAttribute("data-consumer"));
+    }
+}
+
+public sealed class LiveTailTests
+{
+    private readonly TestClock _clock = new(StoaApp.Epoch);
+
+    private static TimelineEntry Entry(int second, int status = 200) =>
+        new(StoaApp.Epoch.AddSeconds(second).ToUnixTimeMilliseconds(), TimelineKind.Request, second,
+            Make.Request(StoaApp.Epoch.AddSeconds(second), status: status));
+
+    [Fact]
+    public void Rate_counts_the_last_five_seconds()
+    {
+        var tail = new LiveTail(100, new LiveFilter(), _clock);
+        tail.Add(Enumerable.Range(0, 10).Select(i => Entry(i)));
+        Assert.Equal(2.0, tail.RatePerSecond());
+        _clock.Now = _clock.Now.AddSeconds(6);
+        Assert.Equal(0.0, tail.RatePerSecond());
+    }
+
+    [Fact]
+    public void Pause_past_capacity_still_counts_every_arrival()
+    {
+        var tail = new LiveTail(5, new LiveFilter(), _clock);
+        tail.Pause();
+        tail.Add(Enumerable.Range(0, 12).Select(i => Entry(i)));
+        Assert.Equal(12, tail.ArrivedWhilePaused);
+        Assert.Empty(tail.Shown);
+        tail.Resume();
+        Assert.Equal(5, tail.Shown.Count);
+        Assert.Equal(11, tail.Shown.First().Id);
+        Assert.Equal(7, tail.Dropped);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Components;
+using Stoa.Dashboard.Components.Controls;
+using Stoa.Dashboard.Components.Layout;
+using Stoa.Dashboard.Live;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Components.Pages;
+
+/// <summary>
+/// The operator's live tail: events arrive through the in-process feed into a channel, are read in
+/// batches, and the page renders at most every 150 ms however fast they come.
+/// </summary>
+public sealed partial class LivePage
+{
+    private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(150);
+    private LiveTail? _tail;
+    private IDisposable? _subscription;
+    private Channel<IReadOnlyList<TimelineEntry>>? _channel;
+    private CancellationTokenSource? _stop;
+    private Task? _reader;
+    private AuditScope? _scope;
+    private string? _filterKey;
+    private TimelineEntry? _selected;
+    private bool _detailOpen;
+
+    [CascadingParameter] public DashboardContext? Context { get; set; }
+    [Inject] public required LiveFeed Feed { get; init; }
+    [Inject] public required TimeProvider Clock { get; init; }
+
+    /// <summary>How many events the tail keeps; an hour of tail must not grow memory.</summary>
+    [Parameter] public int Capacity { get; set; } = 2000;
+
+    [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
+    [SupplyParameterFromQuery(Name = "status_class")] public int? StatusClass { get; set; }
+    [SupplyParameterFromQuery] public string? Method { get; set; }
+    [SupplyParameterFromQuery(Name = "path_prefix")] public string? PathPrefix { get; set; }
+    [SupplyParameterFromQuery] public string? Kind { get; set; }
+
+    private LiveFilter Filter => new(ConsumerId, StatusClass, Method?.ToUpperInvariant(), PathPrefix,
+        Enum.TryParse<TimelineKind>(Kind, ignoreCase: true, out var kind) ? kind : null);
+
+    private string FilterText => Filter is var f && f == new LiveFilter() ? "none (consumer_id, status_class, method, path_prefix and kind in the URL narrow it)"
+        : string.Join(", ", new[] { f.ConsumerId is null ? null : $"consumer {f.ConsumerId}", f.StatusClass is null ? null : $"{f.StatusClass}xx",
+            f.Method, f.PathPrefix is null ? null : $"path {f.PathPrefix}*", f.Kind?.ToString() }.Where(x => x is not null));
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var scope = Context?.Scope;
+        var key = $"{scope}|{Filter}";
+        _tail ??= new LiveTail(Capacity, Filter, Clock);
+        if (key == _filterKey) return;
+        _filterKey = key;
+        await StopAsync();
+        _tail = new LiveTail(Capacity, Filter, Clock);
+        _scope = scope;
+        if (scope is null) return;
+
+        _channel = Channel.CreateUnbounded<IReadOnlyList<TimelineEntry>>(new UnboundedChannelOptions { SingleReader = true });
+        _stop = new CancellationTokenSource();
+        _subscription = Feed.Subscribe(scope, batch => _channel.Writer.TryWrite(batch));
+        _reader = ReadAsync(_channel.Reader, _tail, _stop.Token);
+    }
+
+    private async Task ReadAsync(ChannelReader<IReadOnlyList<TimelineEntry>> reader, LiveTail tail, CancellationToken ct)
+    {
+        try
+        {
+            while (await reader.WaitToReadAsync(ct))
+            {
+                await InvokeAsync(() =>
+                {
+                    while (reader.TryRead(out var batch)) tail.Add(batch);
+                    StateHasChanged();
+                });
+                await Task.Delay(RenderInterval, ct); // merge bursts: one render per interval at most
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Pause() => _tail!.Pause();
+
+    private void Resume() => _tail!.Resume();
+
+    private void Open(TimelineEntry entry)
+    {
+        _selected = entry;
+        _detailOpen = true;
+    }
+
+    private static string RowClass(TimelineEntry entry) => entry switch
+    {
+        { Request.StatusCode: >= 400 } => "error-row",
+        { Kind: TimelineKind.Security } => "security-row",
+        { Kind: TimelineKind.Business } => "business-row",
+        _ => "",
+    };
+
+    private async Task StopAsync()
+    {
+        _subscription?.Dispose();
+        _subscription = null;
+        _channel?.Writer.TryComplete();
+        if (_stop is not null)
+        {
+            await _stop.CancelAsync();
+            if (_reader is not null) await _reader;
+            _stop.Dispose();
+            _stop = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

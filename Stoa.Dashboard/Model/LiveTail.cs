@@ -1,0 +1,100 @@
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Model;
+
+/// <summary>The live tail's filters, from the URL: consumer, status class, method, path prefix, event kind.</summary>
+public sealed record LiveFilter(string? ConsumerId = null, int? StatusClass = null, string? Method = null, string? PathPrefix = null,
+    TimelineKind? Kind = null)
+{
+    public bool Matches(TimelineEntry entry)
+    {
+        if (Kind is { } kind && entry.Kind != kind) return false;
+        if (ConsumerId is { } consumer && !Involves(entry, consumer)) return false;
+        // Request-only filters leave security and business events out: they have no status, method or path.
+        if (StatusClass is { } cls && entry.Request?.StatusCode / 100 != cls) return false;
+        if (Method is { } method && entry.Request?.Method != method) return false;
+        if (PathPrefix is { } prefix && entry.Request?.Path.StartsWith(prefix, StringComparison.Ordinal) != true) return false;
+        return true;
+    }
+
+    private static bool Involves(TimelineEntry entry, string consumer) => entry.Event switch
+    {
+        RequestEvent r => r.ConsumerId == consumer,
+        SecurityEvent s => s.Actor == consumer || s.Target == consumer,
+        BusinessEvent b => b.ActorId == consumer,
+        _ => false,
+    };
+}
+
+/// <summary>
+/// What the live tail shows: the newest events first in a bounded buffer, pause and resume with
+/// nothing lost (arrivals while paused wait, and are counted), and the arrival rate. Plain state:
+/// tests drive it without rendering.
+/// </summary>
+public sealed class LiveTail(int capacity, LiveFilter filter, TimeProvider clock)
+{
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(5);
+    private readonly LinkedList<TimelineEntry> _shown = new();
+    private readonly List<TimelineEntry> _waiting = [];
+    private readonly Queue<(long AtMs, int Count)> _arrivals = new();
+
+    public int Capacity => capacity;
+    public LiveFilter Filter => filter;
+    public bool Paused { get; private set; }
+
+    /// <summary>Events that arrived while paused (all of them, even past the buffer's capacity).</summary>
+    public long ArrivedWhilePaused { get; private set; }
+
+    /// <summary>Events dropped from the bottom of the buffer to keep it bounded.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>Newest first.</summary>
+    public ICollection<TimelineEntry> Shown => _shown;
+
+    public void Add(IEnumerable<TimelineEntry> events)
+    {
+        var matching = events.Where(filter.Matches).ToList();
+        if (matching.Count == 0) return;
+        _arrivals.Enqueue((clock.GetUtcNow().ToUnixTimeMilliseconds(), matching.Count));
+        if (Paused)
+        {
+            ArrivedWhilePaused += matching.Count;
+            _waiting.AddRange(matching);
+            if (_waiting.Count > capacity) _waiting.RemoveRange(0, _waiting.Count - capacity); // older than what fits would drop on resume anyway
+            return;
+        }
+        Show(matching);
+    }
+
+    public void Pause() => Paused = true;
+
+    public void Resume()
+    {
+        Paused = false;
+        Show(_waiting);
+        Dropped += Math.Max(0, ArrivedWhilePaused - _waiting.Count);
+        _waiting.Clear();
+        ArrivedWhilePaused = 0;
+    }
+
+    /// <summary>Arrivals a second over the last few seconds.</summary>
+    public double RatePerSecond()
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        while (_arrivals.Count > 0 && _arrivals.Peek().AtMs < now - (long)RateWindow.TotalMilliseconds) _arrivals.Dequeue();
+        return _arrivals.Sum(a => a.Count) / RateWindow.TotalSeconds;
+    }
+
+    private void Show(IEnumerable<TimelineEntry> events)
+    {
+        foreach (var entry in events.OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind))
+        {
+            _shown.AddFirst(entry);
+            if (_shown.Count > capacity)
+            {
+                _shown.RemoveLast();
+                Dropped++;
+            }
+        }
+    }
+}
