@@ -5,6 +5,7 @@ using Stoa.Dashboard.Storage;
 
 // `tokens …` and other commands run on the same program and store, then exit.
 var command = CommandLine.Find(args);
+if (command is { NeedsStore: false }) return await command.RunAsync(null);
 var builder = WebApplication.CreateBuilder(command is null ? DemoSwitch.Expand(args) : []);
 builder.AddStoa();
 

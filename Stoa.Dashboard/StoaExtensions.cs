@@ -36,6 +36,11 @@ public static class StoaExtensions
         services.AddSingleton<AdminActions>();
         services.AddSingleton<ClientAccess>();
         services.AddSingleton<LiveFeed>();
+        services.AddSingleton<HubSubscriptions>();
+        services.AddHostedService<HubTokenWatch>();
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        // Request-start lines carry query strings, and a WebSocket carries its token there: never log them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.AddSingleton<DemoData>();
 
         // Pages sign in with a cookie; the API takes bearer tokens (its route group names that scheme).
@@ -69,6 +74,7 @@ public static class StoaExtensions
             if (!app.Environment.IsDevelopment()) pages.UseExceptionHandler("/Error", createScopeForErrors: true);
             pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
+        app.UseHubTokenFromQuery();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -85,6 +91,7 @@ public static class StoaExtensions
         reads.MapExports();
         reads.MapQuotas();
 
+        app.MapHub<AuditHub>(AuditHub.Path);
         app.MapDashboardSignIn();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

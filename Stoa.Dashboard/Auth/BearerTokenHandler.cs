@@ -29,10 +29,8 @@ public sealed class BearerTokenHandler(
     private string? ReadToken()
     {
         string header = Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header["Bearer ".Length..].Trim();
-        // Browsers cannot set headers on a WebSocket: SignalR sends the token in the query string instead.
-        if (Request.Path.StartsWithSegments("/hubs")) return Request.Query["access_token"].FirstOrDefault();
-        return null;
+        // (A hub's access_token was moved here from the query by UseHubTokenFromQuery.)
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -3,7 +3,10 @@ namespace Stoa.Dashboard.Cli;
 /// <summary>A command run on the program instead of the web server (<c>tokens …</c>).</summary>
 public interface ICommand
 {
-    Task<int> RunAsync(IServiceProvider services);
+    /// <summary>False for commands that talk to a server rather than to this machine's store.</summary>
+    bool NeedsStore => true;
+
+    Task<int> RunAsync(IServiceProvider? services);
 }
 
 public static class CommandLine
@@ -12,6 +15,7 @@ public static class CommandLine
     public static ICommand? Find(string[] args) => args.FirstOrDefault() switch
     {
         "tokens" => new TokenCommands(args[1..]),
+        "tail" => new TailCommand(args[1..]),
         _ => null,
     };
 }

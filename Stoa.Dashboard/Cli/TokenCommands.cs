@@ -18,9 +18,9 @@ public sealed class TokenCommands(string[] args) : ICommand
         An operator without --tenant may read every tenant. A client needs one --tenant and its --consumer ids.
         """;
 
-    public async Task<int> RunAsync(IServiceProvider services)
+    public async Task<int> RunAsync(IServiceProvider? services)
     {
-        var tokens = services.GetRequiredService<TokenService>();
+        var tokens = services!.GetRequiredService<TokenService>();
         switch (args.FirstOrDefault())
         {
             case "create": return await CreateAsync(tokens, args[1..]);

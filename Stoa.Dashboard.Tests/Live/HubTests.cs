@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Cli;
+using Stoa.Dashboard.Live;
+using Stoa.Dashboard.Storage;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Live;
+
+/// <summary>The real server on Kestrel, every log line kept, so tests can also prove what is never logged.</summary>
+public sealed class LiveApp : StoaApp, IAsyncLifetime
+{
+    public ConcurrentQueue<string> Logs { get; } = new();
+    public Uri BaseUri { get; private set; } = null!;
+
+    public LiveApp()
+    {
+        Settings["Logging:LogLevel:Default"] = "Trace";
+        Settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureLogging(logging => logging.AddProvider(new CollectingLoggerProvider(Logs)));
+    }
+
+    public Task InitializeAsync()
+    {
+        UseKestrel(0);
+        StartServer();
+        BaseUri = ClientOptions.BaseAddress;
+        return Task.CompletedTask;
+    }
+
+    public new Task DisposeAsync() => base.DisposeAsync().AsTask();
+
+    public async Task<(string Secret, ApiToken Token)> TokenAsync(string role, string[] tenants, string[]? consumers = null)
+    {
+        var (token, secret) = await Services.GetRequiredService<TokenService>().CreateAsync(new TokenRequest(role, tenants, consumers ?? [], null, null));
+        return (secret, token);
+    }
+
+    /// <summary>A real SignalR client over WebSockets; every event it receives lands in the returned channel.</summary>
+    /// <param name="tokenInQuery">Send the token as <c>access_token</c> in the URL, as a browser's WebSocket must.</param>
+    public async Task<(HubConnection Connection, ChannelReader<JsonElement> Events)> ConnectAsync(string secret, bool tokenInQuery = false)
+    {
+        var events = Channel.CreateUnbounded<JsonElement>();
+        var url = new Uri(BaseUri, AuditHub.Path + (tokenInQuery ? $"?access_token={Uri.EscapeDataString(secret)}" : ""));
+        var connection = new HubConnectionBuilder()
+            .WithUrl(url, o =>
+            {
+                if (!tokenInQuery) o.AccessTokenProvider = () => Task.FromResult<string?>(secret);
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower)
+            .Build();
+        connection.On<JsonElement>(AuditHub.EventsMessage, batch =>
+        {
+            foreach (var e in batch.EnumerateArray()) events.Writer.TryWrite(e.Clone());
+        });
+        await connection.StartAsync();
+        return (connection, events.Reader);
+    }
+
+    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> logs) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string category) => new Collector(category, logs);
+        public void Dispose() { }
+
+        private sealed class Collector(string category, ConcurrentQueue<string> logs) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel level) => true;
+            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? e, Func<TState, Exception?, string> format) =>
+                logs.Enqueue($"{category}: {format(state, e)} {e}");
+        }
+    }
+}
+
+public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly DateTimeOffset T0 = StoaApp.Epoch.AddMinutes(-5);
+
+    private static async Task<JsonElement> NextAsync(ChannelReader<JsonElement> events)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        return await events.ReadAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task An_ingested_event_reaches_a_subscriber_in_the_apis_json()
+    {
+        var tenant = StoaApp.NewTenant();
+        var (secret, _) = await app.TokenAsync(Roles.Operator, [tenant]);
+        var ingest = await app.OperatorAsync(tenant);
+        var (connection, received) = await app.ConnectAsync(secret);
+        await connection.InvokeAsync("Subscribe", tenant, new HubFilter());
+
+        await ingest.IngestAsync(tenant, Events.Request("live-1", T0, consumer: "cons_a", status: 503));
+
+        var e = await NextAsync(received);
+        Assert.Equal("live-1", e.GetProperty("request_id").GetString());
+        Assert.Equal("2026-03-11T11:55:00.000Z", e.GetProperty("timestamp").GetString());
+        Assert.Equal(503, e.GetProperty("status_code").GetInt32());
+        Assert.Contains("→ 503", TailCommand.Line(e));
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_client_receives_only_its_consumers_events()
+    {
+        var tenant = StoaApp.NewTenant();
+        var (secret, _) = await app.TokenAsync(Roles.Client, [tenant], ["cons_mine"]);
+        var ingest = await app.OperatorAsync(tenant);
+        var (connection, events) = await app.ConnectAsync(secret);
+        await connection.InvokeAsync("Subscribe", tenant, new HubFilter());
+
+        await ingest.IngestAsync(tenant, Events.Request("other", T0, consumer: "cons_other"), Events.Security("s-other", T0, actor: "cons_other"),
+            Events.Business(T0, actor: "cons_other"));
+        await ingest.IngestAsync(tenant, Events.Request("mine", T0, consumer: "cons_mine"));
+
+        var e = await NextAsync(events);
+        Assert.Equal("mine", e.GetProperty("request_id").GetString());
+        Assert.False(events.TryRead(out _));
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task While_tenant_b_ingests_a_thousand_events_a_tenant_a_subscriber_receives_none()
+    {
+        var (a, b) = (StoaApp.NewTenant("a"), StoaApp.NewTenant("b"));
+        var (secret, _) = await app.TokenAsync(Roles.Operator, [a]);
+        var ingest = await app.OperatorAsync(a, b);
+        var (connection, events) = await app.ConnectAsync(secret);
+        await connection.InvokeAsync("Subscribe", a, new HubFilter());
+
+        for (var batch = 0; batch < 10; batch++)
+            await ingest.IngestAsync(b, Enumerable.Range(0, 100).Select(i => (JsonNode)Events.Request($"b{batch}-{i}", T0)).ToArray());
+        await ingest.IngestAsync(a, Events.Request("a-marker", T0));
+
+        // Events reach a connection in commit order: the first thing A receives comes after all of B's.
+        var first = await NextAsync(events);
+        Assert.Equal("a-marker", first.GetProperty("request_id").GetString());
+        Assert.False(events.TryRead(out _));
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Filters_narrow_what_a_subscriber_receives()
+    {
+        var tenant = StoaApp.NewTenant();
+        var (secret, _) = await app.TokenAsync(Roles.Operator, [tenant]);
+        var ingest = await app.OperatorAsync(tenant);
+        var (connection, events) = await app.ConnectAsync(secret);
+        await connection.InvokeAsync("Subscribe", tenant, new HubFilter(StatusClass: 5, Kind: "request"));
+
+        await ingest.IngestAsync(tenant, Events.Request("ok", T0, status: 200), Events.Security("s", T0), Events.Request("bad", T0, status: 502));
+
+        Assert.Equal("bad", (await NextAsync(events)).GetProperty("request_id").GetString());
+        Assert.False(events.TryRead(out _));
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Subscribing_to_a_tenant_the_token_may_not_read_fails_the_same_as_a_missing_one()
+    {
+        var (mine, theirs) = (StoaApp.NewTenant(), StoaApp.NewTenant());
+        await app.OperatorAsync(theirs);
+        var (secret, _) = await app.TokenAsync(Roles.Operator, [mine]);
+        var (connection, _) = await app.ConnectAsync(secret);
+        var forbidden = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("Subscribe", theirs, new HubFilter()));
+        var missing = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync("Subscribe", "no_such_tenant", new HubFilter()));
+        Assert.Equal(forbidden.Message, missing.Message.Replace("no_such_tenant", theirs));
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_connection_without_a_valid_token_is_refused()
+    {
+        await Assert.ThrowsAnyAsync<Exception>(() => app.ConnectAsync("stoa_nope_nope"));
+    }
+
+    [Fact]
+    public async Task A_revoked_tokens_connection_is_closed_within_seconds_and_its_token_never_logged()
+    {
+        var tenant = StoaApp.NewTenant();
+        var (secret, token) = await app.TokenAsync(Roles.Operator, [tenant]);
+        var (connection, _) = await app.ConnectAsync(secret, tokenInQuery: true);
+        await connection.InvokeAsync("Subscribe", tenant, new HubFilter());
+        var closed = new TaskCompletionSource();
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await app.Services.GetRequiredService<TokenService>().RevokeAsync(token.Id);
+
+        await closed.Task.WaitAsync(HubTokenWatch.Interval * 5);
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+        Assert.NotEmpty(app.Logs);
+        Assert.DoesNotContain(app.Logs, line => line.Contains(secret));
+    }
+}

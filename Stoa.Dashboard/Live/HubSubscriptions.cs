@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Stoa.Dashboard.Api;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Live;
+
+/// <summary>
+/// The hub's connections and what each watches. Each subscription takes the live feed with the
+/// connection's own scope; a per-connection channel and pump send in order without ever holding up
+/// the writer that published.
+/// </summary>
+public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, ILogger<HubSubscriptions> logger)
+{
+    private readonly ConcurrentDictionary<string, Watcher> _watchers = new();
+
+    public int ConnectionCount => _watchers.Count;
+
+    /// <summary>Token ids of the open connections, with a way to close each.</summary>
+    public IEnumerable<(string TokenId, HubCallerContext Connection)> Connections =>
+        _watchers.Values.Select(w => (w.TokenId, w.Connection));
+
+    public void Connect(HubCallerContext connection)
+    {
+        var tokenId = connection.User?.FindFirst(StoaClaims.TokenId)?.Value ?? "";
+        var watcher = new Watcher(connection, tokenId, hub, logger);
+        _watchers[connection.ConnectionId] = watcher;
+    }
+
+    public void Subscribe(string connectionId, AuditScope scope, LiveFilter filter)
+    {
+        if (!_watchers.TryGetValue(connectionId, out var watcher)) return;
+        watcher.Watch(scope.TenantId, feed.Subscribe(scope, events =>
+        {
+            var matching = events.Where(filter.Matches).ToList();
+            if (matching.Count > 0) watcher.Enqueue(matching);
+        }));
+    }
+
+    public void Unsubscribe(string connectionId, string tenantId)
+    {
+        if (_watchers.TryGetValue(connectionId, out var watcher)) watcher.Unwatch(tenantId);
+    }
+
+    public void Disconnect(string connectionId)
+    {
+        if (_watchers.TryRemove(connectionId, out var watcher)) watcher.Dispose();
+    }
+
+    private sealed class Watcher : IDisposable
+    {
+        private readonly IHubContext<AuditHub> _hub;
+        private readonly ILogger _logger;
+        private readonly ConcurrentDictionary<string, IDisposable> _subscriptions = new();
+        // Bounded: a client that cannot keep up loses its oldest undelivered batches, never the server's memory.
+        private readonly Channel<List<TimelineEntry>> _outbox = Channel.CreateBounded<List<TimelineEntry>>(
+            new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        private readonly Task _pump;
+
+        public Watcher(HubCallerContext connection, string tokenId, IHubContext<AuditHub> hub, ILogger logger)
+        {
+            Connection = connection;
+            TokenId = tokenId;
+            _hub = hub;
+            _logger = logger;
+            _pump = PumpAsync();
+        }
+
+        public HubCallerContext Connection { get; }
+        public string TokenId { get; }
+
+        public void Watch(string tenantId, IDisposable subscription)
+        {
+            if (_subscriptions.TryRemove(tenantId, out var previous)) previous.Dispose();
+            _subscriptions[tenantId] = subscription;
+        }
+
+        public void Unwatch(string tenantId)
+        {
+            if (_subscriptions.TryRemove(tenantId, out var subscription)) subscription.Dispose();
+        }
+
+        public void Enqueue(List<TimelineEntry> events) => _outbox.Writer.TryWrite(events);
+
+        private async Task PumpAsync()
+        {
+            await foreach (var events in _outbox.Reader.ReadAllAsync())
+            {
+                try
+                {
+                    await _hub.Clients.Client(Connection.ConnectionId).SendAsync(AuditHub.EventsMessage, ToJson(events));
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    _logger.LogDebug(e, "Could not send to hub connection {ConnectionId}", Connection.ConnectionId);
+                }
+            }
+        }
+
+        /// <summary>The events in the API's JSON, so a script reads the same fields from the hub as from the REST API.</summary>
+        private static JsonElement ToJson(List<TimelineEntry> events)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartArray();
+                foreach (var e in events)
+                {
+                    switch (e.Event)
+                    {
+                        case RequestEvent r: EventJson.Write(w, r); break;
+                        case SecurityEvent s: EventJson.Write(w, s); break;
+                        case BusinessEvent b: EventJson.Write(w, b); break;
+                    }
+                }
+                w.WriteEndArray();
+            }
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            return document.RootElement.Clone();
+        }
+
+        public void Dispose()
+        {
+            foreach (var subscription in _subscriptions.Values) subscription.Dispose();
+            _subscriptions.Clear();
+            _outbox.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Stoa.Dashboard.Auth;
+
+namespace Stoa.Dashboard.Live;
+
+/// <summary>Closes, within seconds, every hub connection whose token has been revoked or has expired.</summary>
+public sealed class HubTokenWatch(HubSubscriptions subscriptions, TokenService tokens, ILogger<HubTokenWatch> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await CloseRevokedAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Checking hub tokens failed; trying again in {Interval}", Interval);
+            }
+        }
+    }
+
+    public async Task CloseRevokedAsync(CancellationToken ct)
+    {
+        foreach (var group in subscriptions.Connections.GroupBy(c => c.TokenId))
+        {
+            if (await tokens.FindActiveAsync(group.Key, ct) is not null) continue;
+            foreach (var (_, connection) in group)
+            {
+                logger.LogInformation("Closing hub connection {ConnectionId}: its token is revoked or expired", connection.ConnectionId);
+                connection.Abort();
+            }
+        }
+    }
+}
