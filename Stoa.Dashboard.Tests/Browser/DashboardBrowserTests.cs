@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Stoa.Dashboard.Tests.Support;
 using Stoa.Dashboard.Auth;
 
 namespace Stoa.Dashboard.Tests.Browser;
@@ -142,5 +143,29 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         var second = await (await app.Browser.NewContextAsync()).NewPageAsync();
         await second.GotoAsync($"{app.BaseUrl}{SignInLinks.Path}?code={code}");
         await second.WaitForSelectorAsync("#signin-error");
+    }
+}
+
+public sealed class LiveBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task Events_ingested_through_the_api_appear_on_the_open_live_tail_without_a_reload()
+    {
+        var page = await app.SignedInPageAsync();
+        await page.GotoAsync($"{app.BaseUrl}/live?tenant=tenant_initech");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForSelectorAsync("#live-empty");
+        var url = page.Url;
+
+        var ingest = await app.OperatorAsync("tenant_initech");
+        await Support.Events.IngestAsync(ingest, "tenant_initech",
+            Support.Events.Request("live-browser-1", StoaApp.Epoch.AddSeconds(-2), consumer: "cons_tps_reports", path: "/api/tps/1"),
+            Support.Events.Request("live-browser-2", StoaApp.Epoch.AddSeconds(-1), consumer: "cons_tps_reports", status: 500, path: "/api/tps/2"));
+
+        await page.Locator(".live-row[data-path='/api/tps/2']").WaitForAsync();
+        Assert.Equal(2, await page.Locator(".live-row").CountAsync());
+        Assert.Contains("error-row", await page.Locator(".live-row[data-path='/api/tps/2']").GetAttributeAsync("class"));
+        Assert.Equal(url, page.Url);
+        await app.ScreenshotAsync(page, "live");
     }
 }

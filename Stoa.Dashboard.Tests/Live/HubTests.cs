@@ -213,3 +213,48 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         Assert.DoesNotContain(app.Logs, line => line.Contains(secret));
     }
 }
+
+/// <summary>The terminal tail, run as a user runs it: the real program, against the real server.</summary>
+public sealed class TailCommandTests(LiveApp app) : IClassFixture<LiveApp>
+{
+    [Fact]
+    public async Task Tail_prints_one_line_per_event_as_it_arrives()
+    {
+        var tenant = StoaApp.NewTenant();
+        var (secret, _) = await app.TokenAsync(Roles.Operator, [tenant]);
+        var ingest = await app.OperatorAsync(tenant);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { AppBuild.DllPath, "tail", "--url", app.BaseUri.ToString(), "--token", secret, "--tenant", tenant, "--status-class", "5" })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var banner = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            Assert.StartsWith($"# tailing {tenant}", banner);
+
+            await ingest.IngestAsync(tenant, Events.Request("fine", StoaApp.Epoch.AddMinutes(-1), status: 200),
+                Events.Request("broken", StoaApp.Epoch.AddMinutes(-1), consumer: "cons_z", status: 502, method: "POST", path: "/api/pay"));
+
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            Assert.Equal("2026-03-11T11:59:00.000Z  request   cons_z  POST /api/pay → 502", line);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Tail_with_a_bad_token_says_so_and_fails()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { AppBuild.DllPath, "tail", "--url", app.BaseUri.ToString(), "--token", "stoa_bad_bad", "--tenant", "t" })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("Cannot tail", error);
+    }
+}
