@@ -1,13 +1,23 @@
 namespace Stoa.Dashboard.Benchmarks;
 
-public sealed record BenchOptions(string Scenario, int Rows)
+/// <summary>
+/// <c>export [--rows N]</c> or <c>live [--subscribers N] [--rate EVENTS_PER_S] [--seconds S] [--hour-events N]</c>.
+/// </summary>
+public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, int EventsPerSecond, int Seconds, long HourEvents)
 {
+    public static readonly string[] Scenarios = ["export", "live"];
+
     public static BenchOptions? Parse(string[] args)
     {
         var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "export";
-        var rows = 1_000_000;
-        for (var i = 0; i < args.Length; i++)
-            if (args[i] == "--rows" && i + 1 < args.Length && int.TryParse(args[i + 1].Replace("_", ""), out var n) && n > 0) rows = n;
-        return scenario == "export" ? new BenchOptions(scenario, rows) : null;
+        long Number(string name, long fallback)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length && long.TryParse(args[i + 1].Replace("_", "").Replace(",", ""), out var n) && n > 0 ? n : fallback;
+        }
+        return Scenarios.Contains(scenario)
+            ? new BenchOptions(scenario, (int)Number("--rows", 1_000_000), (int)Number("--subscribers", 100), (int)Number("--rate", 1000),
+                (int)Number("--seconds", 20), Number("--hour-events", 3_600_000))
+            : null;
     }
 }

@@ -26,14 +26,22 @@ public sealed class Results
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
     }
 
+    /// <summary>Writes this run's figures, keeping those of other scenarios already in the file.</summary>
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var kept = new List<JsonElement>();
+        if (File.Exists(path))
+        {
+            using var existing = JsonDocument.Parse(File.ReadAllText(path));
+            if (existing.RootElement.TryGetProperty("figures", out var old))
+                kept.AddRange(old.EnumerateArray().Where(f => _figures.All(n => n.Name != f.GetProperty("figure").GetString())).Select(f => f.Clone()));
+        }
         var document = new
         {
-            started = _started,
+            updated = _started,
             machine = new { cores = Environment.ProcessorCount, memory_bytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription },
-            figures = _figures.Select(f => new { figure = f.Name, value = f.Value, unit = f.Unit, baseline = f.Baseline, baseline_name = f.BaselineName, ratio = f.Ratio }),
+            figures = kept.Cast<object>().Concat(_figures.Select(f => (object)new { figure = f.Name, value = f.Value, unit = f.Unit, baseline = f.Baseline, baseline_name = f.BaselineName, ratio = f.Ratio, measured = _started })),
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"written to {Path.GetFullPath(path)}");
