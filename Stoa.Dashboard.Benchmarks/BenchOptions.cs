@@ -1,11 +1,12 @@
 namespace Stoa.Dashboard.Benchmarks;
 
 /// <summary>
-/// <c>export [--rows N]</c> or <c>live [--subscribers N] [--rate EVENTS_PER_S] [--seconds S] [--hour-events N]</c>.
+/// <c>export [--rows N]</c>, <c>live [--subscribers N] [--rate EVENTS_PER_S] [--seconds S] [--hour-events N]</c>
+/// or <c>dashboard [--events N]</c>.
 /// </summary>
-public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, int EventsPerSecond, int Seconds, long HourEvents)
+public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, int EventsPerSecond, int Seconds, long HourEvents, long Events)
 {
-    public static readonly string[] Scenarios = ["export", "live"];
+    public static readonly string[] Scenarios = ["export", "live", "dashboard"];
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -17,7 +18,7 @@ public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, in
         }
         return Scenarios.Contains(scenario)
             ? new BenchOptions(scenario, (int)Number("--rows", 1_000_000), (int)Number("--subscribers", 100), (int)Number("--rate", 1000),
-                (int)Number("--seconds", 20), Number("--hour-events", 3_600_000))
+                (int)Number("--seconds", 20), Number("--hour-events", 3_600_000), Number("--events", 10_000_000))
             : null;
     }
 }

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Benchmarks;
+
+/// <summary>
+/// The dashboard's questions at N request events (one tenant holding 90% of them, a few hundred
+/// thousand a day), asked through the app's own query code, each as median and p95 beside a bare
+/// indexed COUNT(*) of the same window; and ingestion through the real HTTP endpoint beside a bare
+/// prepared INSERT of the same kind of rows.
+/// </summary>
+public static class DashboardBenchmark
+{
+    private const string Main = "bench_main";
+    private const int Runs = 15;
+    private const long HourMs = 3_600_000, DayMs = 24 * HourMs;
+
+    public static async Task RunAsync(Workspace workspace, BenchOptions options, Results results)
+    {
+        var token = await workspace.RunCommandAsync("tokens", "create", "--role", "operator", "--name", "bench-dashboard");
+        var now = DateTimeOffset.UtcNow;
+        var span = TimeSpan.FromDays(Math.Max(1, options.Events / 300_000.0)); // a few hundred thousand a day
+        Console.WriteLine($"Generating {options.Events:N0} request events over {span.TotalDays:0} days…");
+        var mainRows = (int)(options.Events * 0.9);
+        var bareRate = DataGenerator.Insert(workspace.ConnectionString, Main, mainRows, now, span, seed: 1);
+        DataGenerator.Insert(workspace.ConnectionString, "bench_other", (int)(options.Events - mainRows), now, span, seed: 2);
+        Console.WriteLine($"  bare insert: {bareRate:N0} rows/s");
+
+        await MeasureHttpIngestAsync(workspace, token, bareRate, results);
+
+        var factory = new PooledFactory(workspace.ConnectionString);
+        var scope = new AuditScope(Main, null);
+        var end = now.ToUnixTimeMilliseconds();
+        var busiest = await BusiestConsumerAsync(workspace.ConnectionString);
+
+        async Task Question(string name, long fromMs, Func<AuditDbContext, Task> ask)
+        {
+            var baseline = Time(() => BareCount(workspace.ConnectionString, fromMs, end, name.Contains("consumer") ? busiest : null));
+            var times = new List<double>();
+            for (var run = 0; run < Runs + 2; run++)
+            {
+                await using var db = factory.Create();
+                var clock = Stopwatch.StartNew();
+                await ask(db);
+                if (run >= 2) times.Add(clock.Elapsed.TotalMilliseconds); // two warm-up runs
+            }
+            times.Sort();
+            results.Add($"{name}: median", times[times.Count / 2], "ms", baseline.Median, "bare indexed COUNT(*) of the window, median");
+            results.Add($"{name}: p95", times[(int)Math.Ceiling(0.95 * times.Count) - 1], "ms", baseline.P95, "bare indexed COUNT(*) of the window, p95");
+            Console.WriteLine($"  {name}: median {times[times.Count / 2]:0.0} ms");
+        }
+
+        Console.WriteLine($"Asking the dashboard's questions of {Main} ({mainRows:N0} events), {Runs} runs each…");
+        await Question("triage 24h", end - DayMs, db => Triage.LoadAsync(db, scope, new TimeWindow(end - DayMs, end), 0.1));
+        await Question("timeline 1h: histogram + paths", end - HourMs, async db =>
+        {
+            await Timeline.HistogramAsync(db, scope, end - HourMs, end);
+            await Timeline.PathsAsync(db, scope, new TimeWindow(end - HourMs, end));
+        });
+        await Question("timeline 1h: first page of the stream", end - HourMs, db => Timeline.StreamAsync(db, scope, new TimeWindow(end - HourMs, end), null, 200));
+        await Question("consumer profile 14d (busiest consumer)", end - 14 * DayMs, db => ConsumerProfile.LoadAsync(db, scope, busiest, new TimeWindow(end - 14 * DayMs, end)));
+        await Question("weekly trend", end - 7 * DayMs, db => WeeklyTrend.LoadAsync(db, scope, end));
+        await Question("security 24h", end - DayMs, db => SecurityOverview.LoadAsync(db, scope, new SecurityFilter(), end - DayMs, end, 1000));
+        await Question("request log page (status_min=500, 24h)", end - DayMs, db =>
+            db.Requests(scope).Filter(new RequestFilter { Window = new TimeWindow(end - DayMs, end), StatusMin = 500 })
+                .PageAsync(new PageRequest(100, false, null), CancellationToken.None));
+    }
+
+    private static async Task MeasureHttpIngestAsync(Workspace workspace, string token, double bareRate, Results results)
+    {
+        const int events = 100_000, batch = 1000, senders = 4;
+        using var server = await workspace.StartServerAsync();
+        var idle = MemorySampler.Rss(server.ProcessId);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var bodies = Enumerable.Range(0, events / batch).Select(b => Body(b * batch, batch)).ToList();
+        var clock = Stopwatch.StartNew();
+        long peak;
+        using (var sampler = MemorySampler.Start(server.ProcessId))
+        {
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < bodies.Count)
+                {
+                    using var response = await http.PostAsync("/v1/audit/bench_ingest/events", new StringContent(bodies[i], Encoding.UTF8, "application/json"));
+                    response.EnsureSuccessStatusCode();
+                }
+            }));
+            peak = sampler.PeakBytes;
+        }
+        var rate = events / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"  HTTP ingest: {rate:N0} events/s ({senders} senders, batches of {batch})");
+        results.Add($"ingest over HTTP ({senders} senders, batches of {batch})", rate, "events/s", bareRate, "bare prepared INSERT, one transaction a batch");
+        results.Add("server memory under ingest load", peak / 1e6, "MB", idle / 1e6, "server memory at rest");
+    }
+
+    private static string Body(int first, int count)
+    {
+        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        var random = new Random(first);
+        var sb = new StringBuilder("[");
+        for (var i = 0; i < count; i++)
+        {
+            var consumer = random.Next(300);
+            if (i > 0) sb.Append(',');
+            sb.Append(JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["event_type"] = "api_request", ["timestamp"] = now, ["request_id"] = $"ing_{first + i:D10}", ["consumer_id"] = $"cons_{consumer:D3}",
+                ["consumer_name"] = $"consumer-{consumer:D3}", ["api_id"] = $"api-{consumer % 12:D2}", ["method"] = "GET",
+                ["path"] = $"/api/v1/resource{random.Next(60)}/{random.Next(50)}", ["status_code"] = random.Next(10) == 0 ? 404 : 200,
+                ["latency_ms"] = random.Next(5, 300), ["request_size_bytes"] = 0, ["response_size_bytes"] = random.Next(100, 40_000),
+                ["gateway_version"] = "stoa-gw/2.14.3", ["datacenter"] = "eu-west-1", ["key_id"] = $"key_{consumer:D3}",
+            }));
+        }
+        return sb.Append(']').ToString();
+    }
+
+    private static async Task<string> BusiestConsumerAsync(string connectionString)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT consumer_id FROM request_events WHERE tenant_id = $t GROUP BY consumer_id ORDER BY COUNT(*) DESC LIMIT 1";
+        command.Parameters.AddWithValue("$t", Main);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static void BareCount(string connectionString, long fromMs, long toMs, string? consumer)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        var command = connection.CreateCommand();
+        command.CommandText = consumer is null
+            ? "SELECT COUNT(*) FROM request_events WHERE tenant_id = $t AND timestamp >= $f AND timestamp < $e"
+            : "SELECT COUNT(*) FROM request_events WHERE tenant_id = $t AND consumer_id = $c AND timestamp >= $f AND timestamp < $e";
+        command.Parameters.AddWithValue("$t", Main);
+        command.Parameters.AddWithValue("$f", fromMs);
+        command.Parameters.AddWithValue("$e", toMs);
+        if (consumer is not null) command.Parameters.AddWithValue("$c", consumer);
+        command.ExecuteScalar();
+    }
+
+    private static (double Median, double P95) Time(Action action)
+    {
+        var times = new List<double>();
+        for (var run = 0; run < Runs + 2; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            if (run >= 2) times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return (times[times.Count / 2], times[(int)Math.Ceiling(0.95 * times.Count) - 1]);
+    }
+
+    /// <summary>The app's DbContext on the benchmark's store, as the app configures it (pragmas included).</summary>
+    private sealed class PooledFactory(string connectionString)
+    {
+        private readonly DbContextOptions<AuditDbContext> _options = new DbContextOptionsBuilder<AuditDbContext>()
+            .UseSqlite(connectionString).AddInterceptors(new SqliteDurability()).Options;
+
+        public AuditDbContext Create() => new(_options);
+    }
+}
