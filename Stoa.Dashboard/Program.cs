@@ -8,6 +8,13 @@ var command = CommandLine.Find(args);
 if (command is { NeedsStore: false }) return await command.RunAsync(null);
 var builder = WebApplication.CreateBuilder(command is null ? DemoSwitch.Expand(args) : []);
 builder.AddStoa();
+if (command is not null)
+{
+    // A command's stdout is its answer (the token is its last line): logs go to stderr, warnings only.
+    builder.Logging.ClearProviders();
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
 
 var app = builder.Build();
 await app.Services.MigrateAuditStoreAsync();
