@@ -38,7 +38,7 @@ public static class DataGenerator
                 """;
             var p = new Dictionary<string, SqliteParameter>();
             foreach (var name in new[] { "$t", "$rid", "$ts", "$c", "$cn", "$api", "$m", "$p", "$s", "$l", "$rq", "$rs", "$dc", "$k", "$ip", "$ua" })
-                p[name] = command.Parameters.Add(name, SqliteType.Text);
+                p[name] = command.Parameters.Add(new SqliteParameter { ParameterName = name });
             command.Prepare();
             for (var i = done; i < Math.Min(rows, done + batch); i++)
             {

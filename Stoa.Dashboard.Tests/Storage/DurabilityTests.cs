@@ -36,3 +36,20 @@ public sealed class DurabilityTests(StoaApp app) : IClassFixture<StoaApp>
         return Convert.ToString(command.ExecuteScalar())!;
     }
 }
+
+public sealed class StoredTypesTests(StoaApp app) : IClassFixture<StoaApp>
+{
+    [Fact]
+    public async Task Numbers_are_stored_as_integers_and_text_as_text()
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        await client.IngestAsync(tenant, Events.Request("typed", StoaApp.Epoch.AddMinutes(-1)), Events.Security("s", StoaApp.Epoch));
+        var factory = app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = "SELECT typeof(timestamp) || ',' || typeof(status_code) || ',' || typeof(latency_ms) || ',' || typeof(path) || ',' || typeof(key_id) FROM request_events WHERE request_id = 'typed'";
+        Assert.Equal("integer,integer,integer,text,null", command.ExecuteScalar());
+    }
+}

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Storage;
@@ -30,9 +29,9 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         {
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             EnsureTenant(connection, transaction, tenantId);
-            var inserted = InsertAll(connection, transaction, RequestSql, batch.Requests, BindRequest, committed.Requests)
-                + InsertAll(connection, transaction, SecuritySql, batch.Security, BindSecurity, committed.Security)
-                + InsertAll(connection, transaction, BusinessSql, batch.Business, BindBusiness, committed.Business);
+            var inserted = InsertAll(connection, transaction, "request_events", "tenant_id, request_id", RequestColumns, batch.Requests, committed.Requests)
+                + InsertAll(connection, transaction, "security_events", "tenant_id, event_id", SecurityColumns, batch.Security, committed.Security)
+                + InsertAll(connection, transaction, "business_events", "tenant_id, event_id", BusinessColumns, batch.Business, committed.Business);
             await transaction.CommitAsync(ct);
             var result = new IngestResult(inserted, batch.Count - inserted);
             if (inserted > 0) Committed?.Invoke(committed);
@@ -54,18 +53,22 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         command.ExecuteNonQuery();
     }
 
-    private static int InsertAll<T>(SqliteConnection connection, SqliteTransaction transaction, string sql,
-        List<T> rows, Action<SqliteParameterCollection, T> bind, List<T> newRows)
+    /// <summary>Inserts rows with one prepared statement whose parameters are bound once and refilled per row.</summary>
+    private static int InsertAll<T>(SqliteConnection connection, SqliteTransaction transaction, string table, string conflictKey,
+        (string Column, Func<T, object?> Value)[] columns, List<T> rows, List<T> newRows)
     {
         if (rows.Count == 0) return 0;
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = sql;
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Column))}) " +
+            $"VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i))}) ON CONFLICT ({conflictKey}) DO NOTHING";
+        // No SqliteType given: each value binds as what it is (INTEGER for numbers, TEXT for strings).
+        var parameters = columns.Select((_, i) => command.Parameters.Add(new SqliteParameter { ParameterName = "$p" + i })).ToArray();
+        command.Prepare();
         var inserted = 0;
         foreach (var row in rows)
         {
-            command.Parameters.Clear();
-            bind(command.Parameters, row);
+            for (var i = 0; i < columns.Length; i++) parameters[i].Value = columns[i].Value(row) ?? DBNull.Value;
             if (command.ExecuteNonQuery() == 1)
             {
                 inserted++;
@@ -75,80 +78,29 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         return inserted;
     }
 
-    private const string RequestSql = """
-        INSERT INTO request_events (tenant_id, request_id, timestamp, consumer_id, consumer_name, api_id, method, path,
-            status_code, latency_ms, request_size_bytes, response_size_bytes, gateway_version, datacenter,
-            key_id, session_id, user_id, client_ip, user_agent, error_message, request_summary)
-        VALUES ($tenant, $rid, $ts, $cid, $cname, $api, $method, $path, $status, $latency, $reqb, $resb, $gw, $dc,
-            $key, $session, $user, $ip, $ua, $err, $summary)
-        ON CONFLICT (tenant_id, request_id) DO NOTHING
-        """;
+    private static readonly (string, Func<RequestEvent, object?>)[] RequestColumns =
+    [
+        ("tenant_id", r => r.TenantId), ("request_id", r => r.RequestId), ("timestamp", r => r.TimestampMs),
+        ("consumer_id", r => r.ConsumerId), ("consumer_name", r => r.ConsumerName), ("api_id", r => r.ApiId), ("method", r => r.Method),
+        ("path", r => r.Path), ("status_code", r => r.StatusCode), ("latency_ms", r => r.LatencyMs),
+        ("request_size_bytes", r => r.RequestSizeBytes), ("response_size_bytes", r => r.ResponseSizeBytes),
+        ("gateway_version", r => r.GatewayVersion), ("datacenter", r => r.Datacenter), ("key_id", r => r.KeyId),
+        ("session_id", r => r.SessionId), ("user_id", r => r.UserId), ("client_ip", r => r.ClientIp), ("user_agent", r => r.UserAgent),
+        ("error_message", r => r.ErrorMessage), ("request_summary", r => r.RequestSummary),
+    ];
 
-    private static void BindRequest(SqliteParameterCollection p, RequestEvent r)
-    {
-        p.AddWithValue("$tenant", r.TenantId);
-        p.AddWithValue("$rid", r.RequestId);
-        p.AddWithValue("$ts", r.TimestampMs);
-        p.AddWithValue("$cid", r.ConsumerId);
-        p.AddWithValue("$cname", r.ConsumerName);
-        p.AddWithValue("$api", r.ApiId);
-        p.AddWithValue("$method", r.Method);
-        p.AddWithValue("$path", r.Path);
-        p.AddWithValue("$status", r.StatusCode);
-        p.AddWithValue("$latency", r.LatencyMs);
-        p.AddWithValue("$reqb", r.RequestSizeBytes);
-        p.AddWithValue("$resb", r.ResponseSizeBytes);
-        p.AddWithValue("$gw", r.GatewayVersion);
-        p.AddWithValue("$dc", r.Datacenter);
-        p.AddWithValue("$key", Nullable(r.KeyId));
-        p.AddWithValue("$session", Nullable(r.SessionId));
-        p.AddWithValue("$user", Nullable(r.UserId));
-        p.AddWithValue("$ip", Nullable(r.ClientIp));
-        p.AddWithValue("$ua", Nullable(r.UserAgent));
-        p.AddWithValue("$err", Nullable(r.ErrorMessage));
-        p.AddWithValue("$summary", Nullable(r.RequestSummary));
-    }
+    private static readonly (string, Func<SecurityEvent, object?>)[] SecurityColumns =
+    [
+        ("tenant_id", s => s.TenantId), ("event_id", s => s.EventId), ("event_type", s => s.EventType), ("timestamp", s => s.TimestampMs),
+        ("actor", s => s.Actor), ("target", s => s.Target), ("outcome", s => s.Outcome), ("details", s => s.Details),
+    ];
 
-    private const string SecuritySql = """
-        INSERT INTO security_events (tenant_id, event_id, event_type, timestamp, actor, target, outcome, details)
-        VALUES ($tenant, $eid, $type, $ts, $actor, $target, $outcome, $details)
-        ON CONFLICT (tenant_id, event_id) DO NOTHING
-        """;
-
-    private static void BindSecurity(SqliteParameterCollection p, SecurityEvent s)
-    {
-        p.AddWithValue("$tenant", s.TenantId);
-        p.AddWithValue("$eid", s.EventId);
-        p.AddWithValue("$type", s.EventType);
-        p.AddWithValue("$ts", s.TimestampMs);
-        p.AddWithValue("$actor", s.Actor);
-        p.AddWithValue("$target", s.Target);
-        p.AddWithValue("$outcome", s.Outcome);
-        p.AddWithValue("$details", Nullable(s.Details));
-    }
-
-    private const string BusinessSql = """
-        INSERT INTO business_events (tenant_id, event_id, timestamp, action, resource_type, resource_id, actor_id,
-            changes, metadata, request_id)
-        VALUES ($tenant, $eid, $ts, $action, $rtype, $rid, $actor, $changes, $metadata, $request)
-        ON CONFLICT (tenant_id, event_id) DO NOTHING
-        """;
-
-    private static void BindBusiness(SqliteParameterCollection p, BusinessEvent b)
-    {
-        p.AddWithValue("$tenant", b.TenantId);
-        p.AddWithValue("$eid", b.EventId);
-        p.AddWithValue("$ts", b.TimestampMs);
-        p.AddWithValue("$action", b.Action);
-        p.AddWithValue("$rtype", b.ResourceType);
-        p.AddWithValue("$rid", b.ResourceId);
-        p.AddWithValue("$actor", b.ActorId);
-        p.AddWithValue("$changes", Nullable(b.Changes));
-        p.AddWithValue("$metadata", Nullable(b.Metadata));
-        p.AddWithValue("$request", Nullable(b.RequestId));
-    }
-
-    private static object Nullable(string? value) => (object?)value ?? DBNull.Value;
+    private static readonly (string, Func<BusinessEvent, object?>)[] BusinessColumns =
+    [
+        ("tenant_id", b => b.TenantId), ("event_id", b => b.EventId), ("timestamp", b => b.TimestampMs), ("action", b => b.Action),
+        ("resource_type", b => b.ResourceType), ("resource_id", b => b.ResourceId), ("actor_id", b => b.ActorId),
+        ("changes", b => b.Changes), ("metadata", b => b.Metadata), ("request_id", b => b.RequestId),
+    ];
 }
 
 /// <summary>The events one commit added, for whoever watches the tenant live.</summary>
