@@ -12,7 +12,9 @@ public static class DataGenerator
     private static readonly int[] Statuses = [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 204, 304, 400, 401, 403, 404, 404, 409, 429, 500, 502, 503];
 
     /// <returns>Rows per second of the insert.</returns>
-    public static double Insert(string connectionString, string tenant, int rows, DateTimeOffset end, TimeSpan span, int seed = 7)
+    /// <param name="batch">Rows a transaction (each commit is a durable fsync).</param>
+    public static double Insert(string connectionString, string tenant, int rows, DateTimeOffset end, TimeSpan span, int seed = 7,
+        int batch = 50_000)
     {
         var random = new Random(seed);
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -25,7 +27,6 @@ public static class DataGenerator
         }
         var startMs = (end - span).ToUnixTimeMilliseconds();
         var stepMs = Math.Max(1, (long)span.TotalMilliseconds / rows);
-        const int batch = 50_000;
         for (var done = 0; done < rows; done += batch)
         {
             using var transaction = connection.BeginTransaction();
