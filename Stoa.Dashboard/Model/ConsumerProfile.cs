@@ -29,45 +29,39 @@ public sealed record ConsumerProfile(
     public static async Task<ConsumerProfile?> LoadAsync(AuditDbContext db, AuditScope scope, string consumerId, TimeWindow window,
         CancellationToken ct = default)
     {
+        // First and last seen, and the name, read from the (tenant, consumer, timestamp) index: no scan.
         var all = db.Requests(scope).Where(r => r.ConsumerId == consumerId);
-        var ever = await all.GroupBy(_ => 1)
-            .Select(g => new { First = g.Min(r => r.TimestampMs), Last = g.Max(r => r.TimestampMs), Name = g.Max(r => r.ConsumerName) })
-            .FirstOrDefaultAsync(ct);
-        if (ever is null) return null;
+        var latest = await all.OrderByDescending(r => r.TimestampMs).Select(r => new { r.TimestampMs, r.ConsumerName }).FirstOrDefaultAsync(ct);
+        if (latest is null) return null;
+        var first = await all.MinAsync(r => r.TimestampMs, ct);
 
-        var inWindow = all.InWindow(window);
-        var statuses = await inWindow.GroupBy(r => r.StatusCode).Select(g => new { Status = g.Key, Count = g.LongCount() }).ToListAsync(ct);
-        long Count(Func<int, bool> match) => statuses.Where(s => match(s.Status)).Sum(s => s.Count);
-        var mix = new ErrorMix(Count(_ => true),
-            Count(s => s is >= 400 and < 500 and not (401 or 403 or 429)), Count(s => s is 401 or 403), Count(s => s == 429), Count(s => s >= 500));
+        var (from, to) = (window.FromMs ?? 0, window.ToMs ?? long.MaxValue);
+        var statuses = await RollupQueries.ByConsumerAndStatusAsync(db, scope, from, to, consumerId, ct);
+        var hourly = await RollupQueries.ByBucketAndStatusAsync(db, scope, from, to, HourMs, consumerId, ct);
 
-        var methods = (await inWindow.GroupBy(r => r.Method).Select(g => new { Name = g.Key, Count = g.LongCount() })
-            .OrderByDescending(m => m.Count).ToListAsync(ct)).Select(m => new NamedCount(m.Name, m.Count)).ToList();
-        var paths = (await inWindow.GroupBy(r => r.Path).Select(g => new { Name = g.Key, Count = g.LongCount() })
-            .OrderByDescending(p => p.Count).ThenBy(p => p.Name).Take(10).ToListAsync(ct)).Select(p => new NamedCount(p.Name, p.Count)).ToList();
-        var hourly = await inWindow.GroupBy(r => r.TimestampMs / HourMs).Select(g => new { g.Key, Count = g.LongCount() })
-            .OrderBy(h => h.Key).ToListAsync(ct);
-        var bytes = await inWindow.GroupBy(_ => 1)
-            .Select(g => new { In = g.Sum(r => r.RequestSizeBytes), Out = g.Sum(r => r.ResponseSizeBytes) }).FirstOrDefaultAsync(ct);
-        var keys = await all.Where(r => r.KeyId != null).Select(r => r.KeyId!).Distinct().OrderBy(k => k).ToListAsync(ct);
-
+        // What the rollups do not hold, in one pass over the window's rows of this consumer.
+        var rows = await all.InWindow(window)
+            .Select(r => new { r.Method, r.Path, r.LatencyMs, r.KeyId })
+            .AsNoTracking().ToListAsync(ct);
+        var latencies = rows.Select(r => r.LatencyMs).Order().ToList();
+        var keys = rows.Where(r => r.KeyId is not null).Select(r => r.KeyId!).Distinct().Order(StringComparer.Ordinal).ToList();
         var targets = keys.Append(consumerId).ToList();
         var security = await db.Security(scope).InWindow(window)
             .Where(s => s.Actor == consumerId || targets.Contains(s.Target))
             .InOrder(ascending: false).Take(500).AsNoTracking().ToListAsync(ct);
 
-        return new ConsumerProfile(consumerId, ever.Name ?? consumerId, mix, methods, paths,
-            statuses.OrderBy(s => s.Status).Select(s => new NamedCount(s.Status.ToString(), s.Count)).ToList(),
-            hourly.Select(h => (h.Key * HourMs, h.Count)).ToList(),
-            await PercentileAsync(inWindow, mix.Requests, 0.50, ct), await PercentileAsync(inWindow, mix.Requests, 0.95, ct),
-            bytes?.In ?? 0, bytes?.Out ?? 0, ever.First, ever.Last, keys, security);
+        return new ConsumerProfile(consumerId, latest.ConsumerName,
+            ErrorMix.From(statuses.Select(s => (s.StatusCode, s.Requests))),
+            rows.GroupBy(r => r.Method).Select(g => new NamedCount(g.Key, g.LongCount())).OrderByDescending(m => m.Count).ToList(),
+            rows.GroupBy(r => r.Path).Select(g => new NamedCount(g.Key, g.LongCount()))
+                .OrderByDescending(p => p.Count).ThenBy(p => p.Name, StringComparer.Ordinal).Take(10).ToList(),
+            statuses.OrderBy(s => s.StatusCode).Select(s => new NamedCount(s.StatusCode.ToString(), s.Requests)).ToList(),
+            hourly.GroupBy(h => h.BucketMs).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(h => h.Requests))).ToList(),
+            Percentile(latencies, 0.50), Percentile(latencies, 0.95),
+            statuses.Sum(s => s.BytesIn), statuses.Sum(s => s.BytesOut), first, latest.TimestampMs, keys, security);
     }
 
-    /// <summary>Nearest-rank percentile of latency, exact: the value at rank ⌈p·n⌉.</summary>
-    private static async Task<long> PercentileAsync(IQueryable<RequestEvent> requests, long count, double p, CancellationToken ct)
-    {
-        if (count == 0) return 0;
-        var rank = (int)Math.Ceiling(p * count) - 1;
-        return await requests.OrderBy(r => r.LatencyMs).Skip(rank).Select(r => r.LatencyMs).FirstAsync(ct);
-    }
+    /// <summary>Nearest-rank percentile, exact: the value at rank ⌈p·n⌉ of the sorted values.</summary>
+    private static long Percentile(List<long> sorted, double p) =>
+        sorted.Count == 0 ? 0 : sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
 }

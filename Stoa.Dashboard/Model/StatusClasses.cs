@@ -17,6 +17,24 @@ public enum TroubleKind
 public sealed record ErrorMix(long Requests, long ClientErrors, long AuthErrors, long Throttled, long ServerErrors)
 {
     public long Errors => ClientErrors + AuthErrors + Throttled + ServerErrors;
+
+    /// <summary>The mix of a set of (status, count) pairs.</summary>
+    public static ErrorMix From(IEnumerable<(int Status, long Count)> statuses)
+    {
+        long requests = 0, client = 0, auth = 0, throttled = 0, server = 0;
+        foreach (var (status, count) in statuses)
+        {
+            requests += count;
+            switch (status)
+            {
+                case 401 or 403: auth += count; break;
+                case 429: throttled += count; break;
+                case >= 500: server += count; break;
+                case >= 400: client += count; break;
+            }
+        }
+        return new ErrorMix(requests, client, auth, throttled, server);
+    }
     public double ErrorRate => Requests == 0 ? 0 : (double)Errors / Requests;
 
     public TroubleKind Kind =>

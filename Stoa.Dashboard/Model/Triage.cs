@@ -18,22 +18,11 @@ public sealed record Triage(
     public static async Task<Triage> LoadAsync(AuditDbContext db, AuditScope scope, TimeWindow window, double troubleThreshold,
         CancellationToken ct = default)
     {
-        var perConsumer = await db.Requests(scope).InWindow(window)
-            .GroupBy(r => r.ConsumerId)
-            .Select(g => new
-            {
-                ConsumerId = g.Key,
-                ConsumerName = g.Max(r => r.ConsumerName),
-                Requests = g.LongCount(),
-                Client = g.LongCount(r => r.StatusCode >= 400 && r.StatusCode < 500 && r.StatusCode != 401 && r.StatusCode != 403 && r.StatusCode != 429),
-                Auth = g.LongCount(r => r.StatusCode == 401 || r.StatusCode == 403),
-                Throttled = g.LongCount(r => r.StatusCode == 429),
-                Server = g.LongCount(r => r.StatusCode >= 500),
-            })
-            .ToListAsync(ct);
-        var consumers = perConsumer
-            .Select(c => new ConsumerTriage(c.ConsumerId, c.ConsumerName ?? c.ConsumerId,
-                new ErrorMix(c.Requests, c.Client, c.Auth, c.Throttled, c.Server)))
+        // Hourly rollups for the whole hours of the window, the events themselves for its edges: exact, and fast at any size.
+        var counts = await RollupQueries.ByConsumerAndStatusAsync(db, scope, window.FromMs ?? 0, window.ToMs ?? long.MaxValue, ct: ct);
+        var consumers = counts.GroupBy(c => c.ConsumerId)
+            .Select(g => new ConsumerTriage(g.Key, g.Select(c => c.ConsumerName).Max(StringComparer.Ordinal)!,
+                ErrorMix.From(g.Select(c => (c.StatusCode, c.Requests)))))
             .ToList();
 
         var security = await db.Security(scope).InWindow(window)

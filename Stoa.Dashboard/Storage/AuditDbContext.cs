@@ -11,6 +11,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<ApiToken> Tokens => Set<ApiToken>();
     public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
+    public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -44,6 +45,13 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
             e.HasIndex(b => new { b.TenantId, b.ActorId, b.TimestampMs });
             e.HasIndex(b => new { b.TenantId, b.ResourceType, b.ResourceId });
             e.HasIndex(b => new { b.TenantId, b.RequestId });
+        });
+        model.Entity<RequestRollup>(e =>
+        {
+            e.ToTable("request_rollups");
+            e.HasKey(r => new { r.TenantId, r.HourMs, r.ConsumerId, r.StatusCode });
+            e.Property(r => r.HourMs).HasColumnName("hour");
+            e.HasIndex(r => new { r.TenantId, r.ConsumerId, r.HourMs });
         });
         model.Entity<Tenant>(e =>
         {

@@ -31,6 +31,18 @@ public static class ScopedQueries
         return query;
     }
 
+    /// <summary>Hourly request rollups of the scope: the tenant's, narrowed to a client's consumers.</summary>
+    public static IQueryable<RequestRollup> Rollups(this AuditDbContext db, AuditScope scope)
+    {
+        var query = db.RequestRollups.Where(r => r.TenantId == scope.TenantId);
+        if (scope.Consumers is not null)
+        {
+            var consumers = scope.Consumers.ToList();
+            query = query.Where(r => consumers.Contains(r.ConsumerId));
+        }
+        return query;
+    }
+
     /// <summary>Security events of the scope: for a client, those whose actor or target is one of its consumers.</summary>
     public static IQueryable<SecurityEvent> Security(this AuditDbContext db, AuditScope scope)
     {

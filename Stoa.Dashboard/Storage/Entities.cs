@@ -99,3 +99,19 @@ public sealed class SignInLink
     public long? UsedAtMs { get; set; }
     public long? RevokedAtMs { get; set; }
 }
+
+/// <summary>
+/// Requests of one tenant, hour, consumer and status: kept current in the same transaction as
+/// the events, so long windows are answered from hours instead of rows, exactly.
+/// </summary>
+public sealed class RequestRollup
+{
+    public required string TenantId { get; set; }
+    public long HourMs { get; set; }
+    public required string ConsumerId { get; set; }
+    public int StatusCode { get; set; }
+    public required string ConsumerName { get; set; }
+    public long Requests { get; set; }
+    public long BytesIn { get; set; }
+    public long BytesOut { get; set; }
+}

@@ -22,22 +22,16 @@ public static class QuotaQueries
     public static async Task<QuotaStats> DailyAsync(this AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         string? consumerId, CancellationToken ct)
     {
-        var query = db.Requests(scope).InWindow(new TimeWindow(fromMs, toMs));
-        if (consumerId is not null) query = query.Where(r => r.ConsumerId == consumerId);
-
-        var byDay = await query
-            .GroupBy(r => r.TimestampMs / DayMs)
-            .Select(g => new
-            {
-                Day = g.Key,
-                Requests = g.LongCount(),
-                Errors = g.LongCount(r => r.StatusCode >= 400),
-                RateLimited = g.LongCount(r => r.StatusCode == 429),
-                ServerErrors = g.LongCount(r => r.StatusCode >= 500),
-                BytesIn = g.Sum(r => r.RequestSizeBytes),
-                BytesOut = g.Sum(r => r.ResponseSizeBytes),
-            })
-            .ToDictionaryAsync(d => d.Day, ct);
+        var byDayStatus = await RollupQueries.ByBucketAndStatusAsync(db, scope, fromMs, toMs, DayMs, consumerId, ct);
+        var byDay = byDayStatus.GroupBy(b => b.BucketMs / DayMs).ToDictionary(g => g.Key, g => new
+        {
+            Requests = g.Sum(b => b.Requests),
+            Errors = g.Where(b => b.StatusCode >= 400).Sum(b => b.Requests),
+            RateLimited = g.Where(b => b.StatusCode == 429).Sum(b => b.Requests),
+            ServerErrors = g.Where(b => b.StatusCode >= 500).Sum(b => b.Requests),
+            BytesIn = g.Sum(b => b.BytesIn),
+            BytesOut = g.Sum(b => b.BytesOut),
+        });
 
         // Every day of the window gets a row, zero when nothing happened: a gap is an answer too.
         var daily = new List<DailyVolume>();
@@ -49,14 +43,13 @@ public static class QuotaQueries
                 : new DailyVolume(date, 0, 0, 0, 0, 0));
         }
 
-        var top = await query
-            .GroupBy(r => r.ConsumerId)
-            .Select(g => new { ConsumerId = g.Key, ConsumerName = g.Max(r => r.ConsumerName), Requests = g.LongCount() })
-            .OrderByDescending(c => c.Requests).ThenBy(c => c.ConsumerId)
+        var top = (await RollupQueries.ByConsumerAndStatusAsync(db, scope, fromMs, toMs, consumerId, ct))
+            .GroupBy(c => c.ConsumerId)
+            .Select(g => new ConsumerVolume(g.Key, g.Select(c => c.ConsumerName).Max(StringComparer.Ordinal)!, g.Sum(c => c.Requests)))
+            .OrderByDescending(c => c.Requests).ThenBy(c => c.ConsumerId, StringComparer.Ordinal)
             .Take(10)
-            .ToListAsync(ct);
+            .ToList();
 
-        return new QuotaStats(daily.Sum(d => d.Requests), daily,
-            top.Select(c => new ConsumerVolume(c.ConsumerId, c.ConsumerName ?? c.ConsumerId, c.Requests)).ToList());
+        return new QuotaStats(daily.Sum(d => d.Requests), daily, top);
     }
 }

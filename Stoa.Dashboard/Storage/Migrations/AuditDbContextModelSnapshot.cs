@@ -254,6 +254,48 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("request_events", (string)null);
                 });
 
+            modelBuilder.Entity("Stoa.Dashboard.Storage.RequestRollup", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("HourMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("ConsumerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumer_id");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_code");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes_in");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes_out");
+
+                    b.Property<string>("ConsumerName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumer_name");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.HasKey("TenantId", "HourMs", "ConsumerId", "StatusCode");
+
+                    b.HasIndex("TenantId", "ConsumerId", "HourMs");
+
+                    b.ToTable("request_rollups", (string)null);
+                });
+
             modelBuilder.Entity("Stoa.Dashboard.Storage.SecurityEvent", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Dashboard.Storage;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Storage;
+
+/// <summary>Every pre-aggregated answer equals the answer computed from the raw events.</summary>
+public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
+{
+    private const long HourMs = 3_600_000, DayMs = 24 * HourMs;
+    private static readonly int[] Statuses = [200, 200, 200, 201, 204, 400, 401, 403, 404, 429, 500, 503];
+
+    /// <summary>Three days of events sent in batches that straddle hour and day edges, out of order (late events), with resends (duplicates).</summary>
+    private async Task<(string Tenant, long Start)> SeedAsync()
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        var random = new Random(42);
+        var start = new DateTimeOffset(2026, 3, 8, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var events = Enumerable.Range(0, 3000).Select(i =>
+        {
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(start + random.NextInt64(3 * DayMs));
+            var e = Events.Request($"r{i}", at, consumer: $"cons_{random.Next(7)}", status: Statuses[random.Next(Statuses.Length)]);
+            e["request_size_bytes"] = random.Next(0, 5000);
+            e["response_size_bytes"] = random.Next(0, 90000);
+            return (JsonNode)e;
+        }).ToList();
+        for (var i = 0; i < events.Count; i += 250)
+        {
+            var batch = events.Skip(i).Take(250).ToArray();
+            await client.IngestAsync(tenant, batch);
+            if (i % 1000 == 0) Assert.Equal((0, batch.Length), await client.IngestAsync(tenant, batch)); // resent whole: all duplicates
+            if (i >= 250) await client.IngestAsync(tenant, [.. events.Skip(i - 10).Take(10), Events.Request($"extra{i}", DateTimeOffset.FromUnixTimeMilliseconds(start + i * 1000L))]);
+        }
+        return (tenant, start);
+    }
+
+    private async Task<AuditDbContext> DbAsync() =>
+        await app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
+
+    public static TheoryData<long, long> Windows => new()
+    {
+        { 0, 3 * DayMs },                                  // everything, aligned
+        { 0, HourMs },                                     // one whole hour
+        { 90_000, HourMs - 1 },                            // inside one hour: no whole hour at all
+        { 17 * 60_000 + 42_123, 2 * DayMs + 5 * 60_000 },  // ragged on both ends, across days
+        { DayMs - 1, DayMs + 1 },                          // two milliseconds across midnight
+        { 5 * HourMs + 1, 29 * HourMs },                   // ragged start, aligned end
+        { -DayMs, DayMs / 2 },                             // starting before any event
+    };
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public async Task By_consumer_and_status_equals_a_full_scan(long fromOffset, long toOffset)
+    {
+        var (tenant, start) = await SeededAsync();
+        await using var db = await DbAsync();
+        var (from, to) = (start + fromOffset, start + toOffset);
+        foreach (var scope in new[] { new AuditScope(tenant, null), new AuditScope(tenant, new HashSet<string> { "cons_1", "cons_4" }) })
+        {
+            var fast = await RollupQueries.ByConsumerAndStatusAsync(db, scope, from, to);
+            var raw = await db.Requests(scope).Where(r => r.TimestampMs >= from && r.TimestampMs < to)
+                .GroupBy(r => new { r.ConsumerId, r.StatusCode })
+                .Select(g => new { g.Key.ConsumerId, g.Key.StatusCode, N = g.LongCount(), In = g.Sum(r => r.RequestSizeBytes), Out = g.Sum(r => r.ResponseSizeBytes) })
+                .ToListAsync();
+            Assert.Equal(
+                raw.Select(r => $"{r.ConsumerId}/{r.StatusCode}:{r.N}/{r.In}/{r.Out}").Order(),
+                fast.Select(r => $"{r.ConsumerId}/{r.StatusCode}:{r.Requests}/{r.BytesIn}/{r.BytesOut}").Order());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public async Task By_day_and_by_hour_equal_a_full_scan(long fromOffset, long toOffset)
+    {
+        var (tenant, start) = await SeededAsync();
+        await using var db = await DbAsync();
+        var (from, to) = (start + fromOffset, start + toOffset);
+        var scope = new AuditScope(tenant, null);
+        foreach (var bucket in new[] { HourMs, DayMs })
+        {
+            var fast = await RollupQueries.ByBucketAndStatusAsync(db, scope, from, to, bucket, consumerId: "cons_3");
+            var raw = await db.Requests(scope).Where(r => r.ConsumerId == "cons_3" && r.TimestampMs >= from && r.TimestampMs < to)
+                .GroupBy(r => new { B = r.TimestampMs / bucket, r.StatusCode })
+                .Select(g => new { g.Key.B, g.Key.StatusCode, N = g.LongCount(), Out = g.Sum(r => r.ResponseSizeBytes) })
+                .ToListAsync();
+            Assert.Equal(
+                raw.Select(r => $"{r.B * bucket}/{r.StatusCode}:{r.N}/{r.Out}").Order(),
+                fast.Select(r => $"{r.BucketMs}/{r.StatusCode}:{r.Requests}/{r.BytesOut}").Order());
+        }
+    }
+
+    [Fact]
+    public async Task Rollups_kept_at_ingest_equal_a_rebuild_from_the_events()
+    {
+        var (tenant, _) = await SeededAsync();
+        await using var db = await DbAsync();
+        var kept = await db.RequestRollups.Where(r => r.TenantId == tenant)
+            .Select(r => $"{r.HourMs}/{r.ConsumerId}/{r.StatusCode}/{r.ConsumerName}:{r.Requests}/{r.BytesIn}/{r.BytesOut}").ToListAsync();
+        var rebuilt = await db.Requests.Where(r => r.TenantId == tenant)
+            .GroupBy(r => new { H = r.TimestampMs / HourMs * HourMs, r.ConsumerId, r.StatusCode })
+            .Select(g => new { g.Key.H, g.Key.ConsumerId, g.Key.StatusCode, Name = g.Max(r => r.ConsumerName), N = g.LongCount(), In = g.Sum(r => r.RequestSizeBytes), Out = g.Sum(r => r.ResponseSizeBytes) })
+            .ToListAsync();
+        Assert.Equal(rebuilt.Select(r => $"{r.H}/{r.ConsumerId}/{r.StatusCode}/{r.Name}:{r.N}/{r.In}/{r.Out}").Order(), kept.Order());
+        Assert.Equal(3000 + 11, await db.Requests.CountAsync(r => r.TenantId == tenant)); // 3,000 and the 11 extras, no duplicate
+    }
+
+    private Task<(string, long)> SeededAsync() => _seed ??= SeedAsync();
+    private static Task<(string, long)>? _seed;
+}
