@@ -97,14 +97,31 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var (tenant, _) = await SeededAsync();
         await using var db = await DbAsync();
-        var kept = await db.RequestRollups.Where(r => r.TenantId == tenant)
-            .Select(r => $"{r.HourMs}/{r.ConsumerId}/{r.StatusCode}/{r.ConsumerName}:{r.Requests}/{r.BytesIn}/{r.BytesOut}").ToListAsync();
-        var rebuilt = await db.Requests.Where(r => r.TenantId == tenant)
-            .GroupBy(r => new { H = r.TimestampMs / HourMs * HourMs, r.ConsumerId, r.StatusCode })
-            .Select(g => new { g.Key.H, g.Key.ConsumerId, g.Key.StatusCode, Name = g.Max(r => r.ConsumerName), N = g.LongCount(), In = g.Sum(r => r.RequestSizeBytes), Out = g.Sum(r => r.ResponseSizeBytes) })
-            .ToListAsync();
-        Assert.Equal(rebuilt.Select(r => $"{r.H}/{r.ConsumerId}/{r.StatusCode}/{r.Name}:{r.N}/{r.In}/{r.Out}").Order(), kept.Order());
+        foreach (var span in RollupQueries.Spans)
+        {
+            var kept = await db.RequestRollups.Where(r => r.TenantId == tenant && r.SpanMs == span)
+                .Select(r => $"{r.BucketMs}/{r.ConsumerId}/{r.StatusCode}/{r.ConsumerName}:{r.Requests}/{r.BytesIn}/{r.BytesOut}").ToListAsync();
+            var rebuilt = await db.Requests.Where(r => r.TenantId == tenant)
+                .GroupBy(r => new { B = r.TimestampMs / span * span, r.ConsumerId, r.StatusCode })
+                .Select(g => new { g.Key.B, g.Key.ConsumerId, g.Key.StatusCode, Name = g.Max(r => r.ConsumerName), N = g.LongCount(), In = g.Sum(r => r.RequestSizeBytes), Out = g.Sum(r => r.ResponseSizeBytes) })
+                .ToListAsync();
+            Assert.Equal(rebuilt.Select(r => $"{r.B}/{r.ConsumerId}/{r.StatusCode}/{r.Name}:{r.N}/{r.In}/{r.Out}").Order(), kept.Order());
+        }
         Assert.Equal(3000 + 11, await db.Requests.CountAsync(r => r.TenantId == tenant)); // 3,000 and the 11 extras, no duplicate
+    }
+
+    [Fact]
+    public void Windows_are_cut_into_edges_hours_and_days_that_tile_them_exactly()
+    {
+        var from = new DateTimeOffset(2026, 3, 8, 22, 17, 42, 123, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var to = new DateTimeOffset(2026, 3, 11, 2, 5, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var segments = RollupQueries.Split(from, to);
+        Assert.Equal([0L, HourMs, DayMs, HourMs, 0L], segments.Select(s => s.SpanMs));
+        Assert.Equal(from, segments[0].FromMs);
+        Assert.Equal(to, segments[^1].ToMs);
+        for (var i = 1; i < segments.Count; i++) Assert.Equal(segments[i - 1].ToMs, segments[i].FromMs);
+        Assert.Equal(2 * DayMs, segments[2].ToMs - segments[2].FromMs);
+        Assert.Equal([0L], RollupQueries.Split(from, from + 60_000).Select(s => s.SpanMs));
     }
 
     private Task<(string, long)> SeededAsync() => _seed ??= SeedAsync();

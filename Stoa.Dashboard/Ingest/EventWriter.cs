@@ -81,7 +81,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
 
     /// <summary>
     /// Counts the batch's new requests (duplicates were not inserted, so are not counted) into the
-    /// hourly rollups, in the same transaction: the rollups never disagree with the events.
+    /// hourly and daily rollups, in the same transaction: the rollups never disagree with the events.
     /// </summary>
     private static void AddToRollups(SqliteConnection connection, SqliteTransaction transaction, List<RequestEvent> inserted)
     {
@@ -89,29 +89,31 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO request_rollups (tenant_id, hour, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
-            VALUES ($t, $h, $c, $s, $n, $r, $i, $o)
-            ON CONFLICT (tenant_id, hour, consumer_id, status_code) DO UPDATE SET
+            INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
+            VALUES ($t, $span, $b, $c, $s, $n, $r, $i, $o)
+            ON CONFLICT (tenant_id, span, bucket, consumer_id, status_code) DO UPDATE SET
                 consumer_name = max(consumer_name, excluded.consumer_name),
                 requests = requests + excluded.requests,
                 bytes_in = bytes_in + excluded.bytes_in,
                 bytes_out = bytes_out + excluded.bytes_out
             """;
-        var p = new[] { "$t", "$h", "$c", "$s", "$n", "$r", "$i", "$o" }
+        var p = new[] { "$t", "$span", "$b", "$c", "$s", "$n", "$r", "$i", "$o" }
             .Select(name => command.Parameters.Add(new SqliteParameter { ParameterName = name })).ToArray();
         command.Prepare();
-        foreach (var g in inserted.GroupBy(r => (r.TenantId, Hour: r.TimestampMs / RollupQueries.HourMs * RollupQueries.HourMs, r.ConsumerId, r.StatusCode)))
-        {
-            p[0].Value = g.Key.TenantId;
-            p[1].Value = g.Key.Hour;
-            p[2].Value = g.Key.ConsumerId;
-            p[3].Value = g.Key.StatusCode;
-            p[4].Value = g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal); // as SQLite's max(): binary order
-            p[5].Value = g.LongCount();
-            p[6].Value = g.Sum(r => r.RequestSizeBytes);
-            p[7].Value = g.Sum(r => r.ResponseSizeBytes);
-            command.ExecuteNonQuery();
-        }
+        foreach (var span in RollupQueries.Spans)
+            foreach (var g in inserted.GroupBy(r => (r.TenantId, Bucket: r.TimestampMs / span * span, r.ConsumerId, r.StatusCode)))
+            {
+                p[0].Value = g.Key.TenantId;
+                p[1].Value = span;
+                p[2].Value = g.Key.Bucket;
+                p[3].Value = g.Key.ConsumerId;
+                p[4].Value = g.Key.StatusCode;
+                p[5].Value = g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal); // as SQLite's max(): binary order
+                p[6].Value = g.LongCount();
+                p[7].Value = g.Sum(r => r.RequestSizeBytes);
+                p[8].Value = g.Sum(r => r.ResponseSizeBytes);
+                command.ExecuteNonQuery();
+            }
     }
 
     private static readonly (string, Func<RequestEvent, object?>)[] RequestColumns =

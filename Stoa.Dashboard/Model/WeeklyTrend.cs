@@ -19,7 +19,7 @@ public sealed record WeeklyTrend(IReadOnlyList<DailyVolume> Days, IReadOnlyList<
     {
         var weekStart = endMs / DayMs * DayMs - 6 * DayMs;
         var weekEnd = weekStart + 7 * DayMs;
-        var stats = await db.DailyAsync(scope, weekStart, weekEnd, null, ct);
+        var stats = await db.DailyAsync(scope, weekStart, weekEnd, null, ct, withTopConsumers: false);
 
         var previousStart = weekStart - 7 * DayMs;
         var security = await db.Security(scope).InWindow(new TimeWindow(previousStart, weekEnd))

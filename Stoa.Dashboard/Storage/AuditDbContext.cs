@@ -49,9 +49,10 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         model.Entity<RequestRollup>(e =>
         {
             e.ToTable("request_rollups");
-            e.HasKey(r => new { r.TenantId, r.HourMs, r.ConsumerId, r.StatusCode });
-            e.Property(r => r.HourMs).HasColumnName("hour");
-            e.HasIndex(r => new { r.TenantId, r.ConsumerId, r.HourMs });
+            e.HasKey(r => new { r.TenantId, r.SpanMs, r.BucketMs, r.ConsumerId, r.StatusCode });
+            e.Property(r => r.SpanMs).HasColumnName("span");
+            e.Property(r => r.BucketMs).HasColumnName("bucket");
+            e.HasIndex(r => new { r.TenantId, r.ConsumerId, r.SpanMs, r.BucketMs });
         });
         model.Entity<Tenant>(e =>
         {

@@ -101,13 +101,15 @@ public sealed class SignInLink
 }
 
 /// <summary>
-/// Requests of one tenant, hour, consumer and status: kept current in the same transaction as
-/// the events, so long windows are answered from hours instead of rows, exactly.
+/// Requests of one tenant, consumer and status in one hour or one day (<see cref="SpanMs"/>): kept
+/// current in the same transaction as the events, so long windows are answered from days and
+/// hours instead of rows, exactly.
 /// </summary>
 public sealed class RequestRollup
 {
     public required string TenantId { get; set; }
-    public long HourMs { get; set; }
+    public long SpanMs { get; set; }
+    public long BucketMs { get; set; }
     public required string ConsumerId { get; set; }
     public int StatusCode { get; set; }
     public required string ConsumerName { get; set; }

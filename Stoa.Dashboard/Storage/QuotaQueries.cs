@@ -19,8 +19,9 @@ public static class QuotaQueries
 
     /// <param name="fromMs">Start of the first day row (UTC midnight).</param>
     /// <param name="toMs">End of the window (exclusive).</param>
+    /// <param name="withTopConsumers">The ten busiest consumers too (the quota API), or the days alone (the trend).</param>
     public static async Task<QuotaStats> DailyAsync(this AuditDbContext db, AuditScope scope, long fromMs, long toMs,
-        string? consumerId, CancellationToken ct)
+        string? consumerId, CancellationToken ct, bool withTopConsumers = true)
     {
         var byDayStatus = await RollupQueries.ByBucketAndStatusAsync(db, scope, fromMs, toMs, DayMs, consumerId, ct);
         var byDay = byDayStatus.GroupBy(b => b.BucketMs / DayMs).ToDictionary(g => g.Key, g => new
@@ -43,7 +44,7 @@ public static class QuotaQueries
                 : new DailyVolume(date, 0, 0, 0, 0, 0));
         }
 
-        var top = (await RollupQueries.ByConsumerAndStatusAsync(db, scope, fromMs, toMs, consumerId, ct))
+        var top = !withTopConsumers ? [] : (await RollupQueries.ByConsumerAndStatusAsync(db, scope, fromMs, toMs, consumerId, ct))
             .GroupBy(c => c.ConsumerId)
             .Select(g => new ConsumerVolume(g.Key, g.Select(c => c.ConsumerName).Max(StringComparer.Ordinal)!, g.Sum(c => c.Requests)))
             .OrderByDescending(c => c.Requests).ThenBy(c => c.ConsumerId, StringComparer.Ordinal)

@@ -8,62 +8,90 @@ public sealed record ConsumerStatusCount(string ConsumerId, string ConsumerName,
 public sealed record BucketStatusCount(long BucketMs, int StatusCode, long Requests, long BytesIn, long BytesOut);
 
 /// <summary>
-/// Exact counts over long windows: the whole hours inside a window come from the hourly rollups,
-/// the partial hours at its edges from the events themselves, and the two are added up. The
-/// rollups are written in the same transaction as the events they count (see EventWriter), so
-/// both always agree.
+/// Exact counts over long windows: a window is cut into whole days (read from the daily rollups),
+/// whole hours around them (the hourly rollups) and the partial hours at its edges (the events
+/// themselves), and the parts are added up. The rollups are written in the same transaction as the
+/// events they count (see EventWriter), so the parts always agree.
 /// </summary>
 public static class RollupQueries
 {
     public const long HourMs = 3_600_000;
+    public const long DayMs = 24 * HourMs;
+    public static readonly long[] Spans = [HourMs, DayMs];
 
     /// <summary>Rebuilds every rollup from the events (the migration that adds them, and bulk loads).</summary>
     public const string RebuildSql = """
         DELETE FROM request_rollups;
-        INSERT INTO request_rollups (tenant_id, hour, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
-        SELECT tenant_id, timestamp / 3600000 * 3600000, consumer_id, status_code, MAX(consumer_name), COUNT(*),
+        INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
+        SELECT tenant_id, 3600000, timestamp / 3600000 * 3600000, consumer_id, status_code, MAX(consumer_name), COUNT(*),
                SUM(request_size_bytes), SUM(response_size_bytes)
-        FROM request_events
-        GROUP BY tenant_id, timestamp / 3600000, consumer_id, status_code;
+        FROM request_events GROUP BY tenant_id, timestamp / 3600000, consumer_id, status_code;
+        INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
+        SELECT tenant_id, 86400000, bucket / 86400000 * 86400000, consumer_id, status_code, MAX(consumer_name), SUM(requests),
+               SUM(bytes_in), SUM(bytes_out)
+        FROM request_rollups WHERE span = 3600000 GROUP BY tenant_id, bucket / 86400000, consumer_id, status_code;
         """;
 
-    /// <summary>The window's whole hours (may be empty) and the partial edges around them.</summary>
-    public static (long HoursFrom, long HoursTo, List<TimeWindow> Edges) Split(long fromMs, long toMs)
+    /// <summary>A part of a window: read from the rollups of <paramref name="SpanMs"/>, or from the events when it is 0.</summary>
+    public sealed record Segment(long SpanMs, long FromMs, long ToMs);
+
+    /// <summary>Cuts [from, to) into raw edges, whole hours and whole days, largest first where they fit.</summary>
+    public static List<Segment> Split(long fromMs, long toMs)
     {
-        var hoursFrom = (fromMs + HourMs - 1) / HourMs * HourMs;
-        var hoursTo = toMs / HourMs * HourMs;
-        if (hoursFrom >= hoursTo) return (0, 0, [new TimeWindow(fromMs, toMs)]);
-        var edges = new List<TimeWindow>();
-        if (fromMs < hoursFrom) edges.Add(new TimeWindow(fromMs, hoursFrom));
-        if (hoursTo < toMs) edges.Add(new TimeWindow(hoursTo, toMs));
-        return (hoursFrom, hoursTo, edges);
+        var segments = new List<Segment>();
+        var hoursFrom = Ceiling(fromMs, HourMs);
+        var hoursTo = Floor(toMs, HourMs);
+        if (hoursFrom >= hoursTo)
+        {
+            if (fromMs < toMs) segments.Add(new Segment(0, fromMs, toMs));
+            return segments;
+        }
+        if (fromMs < hoursFrom) segments.Add(new Segment(0, fromMs, hoursFrom));
+        var daysFrom = Ceiling(hoursFrom, DayMs);
+        var daysTo = Floor(hoursTo, DayMs);
+        if (daysFrom < daysTo)
+        {
+            if (hoursFrom < daysFrom) segments.Add(new Segment(HourMs, hoursFrom, daysFrom));
+            segments.Add(new Segment(DayMs, daysFrom, daysTo));
+            if (daysTo < hoursTo) segments.Add(new Segment(HourMs, daysTo, hoursTo));
+        }
+        else segments.Add(new Segment(HourMs, hoursFrom, hoursTo));
+        if (hoursTo < toMs) segments.Add(new Segment(0, hoursTo, toMs));
+        return segments;
     }
 
-    /// <summary>Requests, bytes by consumer and status over the window, optionally for one consumer.</summary>
+    private static long Floor(long ms, long unit) => ms >= 0 ? ms / unit * unit : -((-ms + unit - 1) / unit * unit);
+    private static long Ceiling(long ms, long unit) => -Floor(-ms, unit);
+
+    private static IQueryable<RequestRollup> Rollups(AuditDbContext db, AuditScope scope, Segment segment, string? consumerId)
+    {
+        var rollups = db.Rollups(scope).Where(r => r.SpanMs == segment.SpanMs && r.BucketMs >= segment.FromMs && r.BucketMs < segment.ToMs);
+        return consumerId is null ? rollups : rollups.Where(r => r.ConsumerId == consumerId);
+    }
+
+    private static IQueryable<RequestEvent> Events(AuditDbContext db, AuditScope scope, Segment segment, string? consumerId)
+    {
+        var events = db.Requests(scope).InWindow(new TimeWindow(segment.FromMs, segment.ToMs));
+        return consumerId is null ? events : events.Where(r => r.ConsumerId == consumerId);
+    }
+
+    /// <summary>Requests and bytes by consumer and status over the window, optionally for one consumer.</summary>
     public static async Task<List<ConsumerStatusCount>> ByConsumerAndStatusAsync(AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         string? consumerId = null, CancellationToken ct = default)
     {
-        var (hoursFrom, hoursTo, edges) = Split(fromMs, toMs);
         var rows = new List<ConsumerStatusCount>();
-        if (hoursFrom < hoursTo)
+        foreach (var segment in Split(fromMs, toMs))
         {
-            var rollups = db.Rollups(scope).Where(r => r.HourMs >= hoursFrom && r.HourMs < hoursTo);
-            if (consumerId is not null) rollups = rollups.Where(r => r.ConsumerId == consumerId);
-            rows.AddRange((await rollups.GroupBy(r => new { r.ConsumerId, r.StatusCode })
-                    .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.Sum(r => r.Requests),
-                        BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
-                    .ToListAsync(ct))
-                .Select(r => new ConsumerStatusCount(r.ConsumerId, r.Name!, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
-        }
-        foreach (var edge in edges)
-        {
-            var events = db.Requests(scope).InWindow(edge);
-            if (consumerId is not null) events = events.Where(r => r.ConsumerId == consumerId);
-            rows.AddRange((await events.GroupBy(r => new { r.ConsumerId, r.StatusCode })
+            var part = segment.SpanMs == 0
+                ? await Events(db, scope, segment, consumerId).GroupBy(r => new { r.ConsumerId, r.StatusCode })
                     .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.LongCount(),
                         BytesIn = g.Sum(r => r.RequestSizeBytes), BytesOut = g.Sum(r => r.ResponseSizeBytes) })
-                    .ToListAsync(ct))
-                .Select(r => new ConsumerStatusCount(r.ConsumerId, r.Name!, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
+                    .ToListAsync(ct)
+                : await Rollups(db, scope, segment, consumerId).GroupBy(r => new { r.ConsumerId, r.StatusCode })
+                    .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.Sum(r => r.Requests),
+                        BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
+                    .ToListAsync(ct);
+            rows.AddRange(part.Select(r => new ConsumerStatusCount(r.ConsumerId, r.Name!, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
         }
         return rows.GroupBy(r => (r.ConsumerId, r.StatusCode))
             .Select(g => new ConsumerStatusCount(g.Key.ConsumerId, g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal)!, g.Key.StatusCode,
@@ -71,30 +99,23 @@ public static class RollupQueries
             .ToList();
     }
 
-    /// <summary>Requests, bytes by bucket (a whole number of hours: an hour, a day) and status, optionally for one consumer.</summary>
+    /// <summary>Requests and bytes by bucket (an hour or a day) and status, optionally for one consumer.</summary>
     public static async Task<List<BucketStatusCount>> ByBucketAndStatusAsync(AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         long bucketMs, string? consumerId = null, CancellationToken ct = default)
     {
-        if (bucketMs % HourMs != 0) throw new ArgumentOutOfRangeException(nameof(bucketMs), "Buckets are whole hours.");
-        var (hoursFrom, hoursTo, edges) = Split(fromMs, toMs);
+        if (!Spans.Contains(bucketMs)) throw new ArgumentOutOfRangeException(nameof(bucketMs), "Buckets are hours or days.");
         var rows = new List<BucketStatusCount>();
-        if (hoursFrom < hoursTo)
+        // Day segments cannot answer by the hour; they are read as hours then.
+        foreach (var segment in Split(fromMs, toMs).Select(s => s.SpanMs > bucketMs ? s with { SpanMs = bucketMs } : s))
         {
-            var rollups = db.Rollups(scope).Where(r => r.HourMs >= hoursFrom && r.HourMs < hoursTo);
-            if (consumerId is not null) rollups = rollups.Where(r => r.ConsumerId == consumerId);
-            rows.AddRange((await rollups.GroupBy(r => new { Bucket = r.HourMs / bucketMs, r.StatusCode })
-                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.Sum(r => r.Requests), BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
-                    .ToListAsync(ct))
-                .Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
-        }
-        foreach (var edge in edges)
-        {
-            var events = db.Requests(scope).InWindow(edge);
-            if (consumerId is not null) events = events.Where(r => r.ConsumerId == consumerId);
-            rows.AddRange((await events.GroupBy(r => new { Bucket = r.TimestampMs / bucketMs, r.StatusCode })
+            var part = segment.SpanMs == 0
+                ? await Events(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.TimestampMs / bucketMs, r.StatusCode })
                     .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.LongCount(), BytesIn = g.Sum(r => r.RequestSizeBytes), BytesOut = g.Sum(r => r.ResponseSizeBytes) })
-                    .ToListAsync(ct))
-                .Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
+                    .ToListAsync(ct)
+                : await Rollups(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.BucketMs / bucketMs, r.StatusCode })
+                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.Sum(r => r.Requests), BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
+                    .ToListAsync(ct);
+            rows.AddRange(part.Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
         }
         return rows.GroupBy(r => (r.BucketMs, r.StatusCode))
             .Select(g => new BucketStatusCount(g.Key.BucketMs, g.Key.StatusCode, g.Sum(r => r.Requests), g.Sum(r => r.BytesIn), g.Sum(r => r.BytesOut)))

@@ -260,9 +260,13 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
 
-                    b.Property<long>("HourMs")
+                    b.Property<long>("SpanMs")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("hour");
+                        .HasColumnName("span");
+
+                    b.Property<long>("BucketMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket");
 
                     b.Property<string>("ConsumerId")
                         .HasColumnType("TEXT")
@@ -289,9 +293,9 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("requests");
 
-                    b.HasKey("TenantId", "HourMs", "ConsumerId", "StatusCode");
+                    b.HasKey("TenantId", "SpanMs", "BucketMs", "ConsumerId", "StatusCode");
 
-                    b.HasIndex("TenantId", "ConsumerId", "HourMs");
+                    b.HasIndex("TenantId", "ConsumerId", "SpanMs", "BucketMs");
 
                     b.ToTable("request_rollups", (string)null);
                 });

@@ -15,7 +15,8 @@ namespace Stoa.Dashboard.Storage.Migrations
                 columns: table => new
                 {
                     tenant_id = table.Column<string>(type: "TEXT", nullable: false),
-                    hour = table.Column<long>(type: "INTEGER", nullable: false),
+                    span = table.Column<long>(type: "INTEGER", nullable: false),
+                    bucket = table.Column<long>(type: "INTEGER", nullable: false),
                     consumer_id = table.Column<string>(type: "TEXT", nullable: false),
                     status_code = table.Column<int>(type: "INTEGER", nullable: false),
                     consumer_name = table.Column<string>(type: "TEXT", nullable: false),
@@ -25,13 +26,13 @@ namespace Stoa.Dashboard.Storage.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_request_rollups", x => new { x.tenant_id, x.hour, x.consumer_id, x.status_code });
+                    table.PrimaryKey("PK_request_rollups", x => new { x.tenant_id, x.span, x.bucket, x.consumer_id, x.status_code });
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_request_rollups_tenant_id_consumer_id_hour",
+                name: "IX_request_rollups_tenant_id_consumer_id_span_bucket",
                 table: "request_rollups",
-                columns: new[] { "tenant_id", "consumer_id", "hour" });
+                columns: new[] { "tenant_id", "consumer_id", "span", "bucket" });
 
             // Count what is already stored.
             migrationBuilder.Sql(Stoa.Dashboard.Storage.RollupQueries.RebuildSql);

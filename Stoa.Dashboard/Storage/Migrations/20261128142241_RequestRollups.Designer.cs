@@ -10,7 +10,7 @@ using Stoa.Dashboard.Storage;
 namespace Stoa.Dashboard.Storage.Migrations
 {
     [DbContext(typeof(AuditDbContext))]
-    [Migration("20261128141631_RequestRollups")]
+    [Migration("20261128142241_RequestRollups")]
     partial class RequestRollups
     {
         /// <inheritdoc />
@@ -263,9 +263,13 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
 
-                    b.Property<long>("HourMs")
+                    b.Property<long>("SpanMs")
                         .HasColumnType("INTEGER")
-                        .HasColumnName("hour");
+                        .HasColumnName("span");
+
+                    b.Property<long>("BucketMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket");
 
                     b.Property<string>("ConsumerId")
                         .HasColumnType("TEXT")
@@ -292,9 +296,9 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("requests");
 
-                    b.HasKey("TenantId", "HourMs", "ConsumerId", "StatusCode");
+                    b.HasKey("TenantId", "SpanMs", "BucketMs", "ConsumerId", "StatusCode");
 
-                    b.HasIndex("TenantId", "ConsumerId", "HourMs");
+                    b.HasIndex("TenantId", "ConsumerId", "SpanMs", "BucketMs");
 
                     b.ToTable("request_rollups", (string)null);
                 });
