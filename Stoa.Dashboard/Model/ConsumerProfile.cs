@@ -39,12 +39,17 @@ public sealed record ConsumerProfile(
         var statuses = await RollupQueries.ByConsumerAndStatusAsync(db, scope, from, to, consumerId, ct);
         var hourly = await RollupQueries.ByBucketAndStatusAsync(db, scope, from, to, HourMs, consumerId, ct);
 
-        // What the rollups do not hold, in one pass over the window's rows of this consumer.
-        var rows = await all.InWindow(window)
-            .Select(r => new { r.Method, r.Path, r.LatencyMs, r.KeyId })
-            .AsNoTracking().ToListAsync(ct);
-        var latencies = rows.Select(r => r.LatencyMs).Order().ToList();
-        var keys = rows.Where(r => r.KeyId is not null).Select(r => r.KeyId!).Distinct().Order(StringComparer.Ordinal).ToList();
+        // What the rollups do not hold, grouped in SQL over the consumer's rows of the window (an index range).
+        var inWindow = all.InWindow(window);
+        var methods = (await inWindow.GroupBy(r => r.Method).Select(g => new { Name = g.Key, Count = g.LongCount() }).ToListAsync(ct))
+            .Select(m => new NamedCount(m.Name, m.Count)).OrderByDescending(m => m.Count).ToList();
+        var paths = (await inWindow.GroupBy(r => r.Path).Select(g => new { Name = g.Key, Count = g.LongCount() })
+                .OrderByDescending(p => p.Count).ThenBy(p => p.Name).Take(10).ToListAsync(ct))
+            .Select(p => new NamedCount(p.Name, p.Count)).ToList();
+        // Latency as an exact histogram (one row per distinct value), from which any percentile is exact.
+        var latencies = (await inWindow.GroupBy(r => r.LatencyMs).Select(g => new { Value = g.Key, Count = g.LongCount() }).ToListAsync(ct))
+            .OrderBy(l => l.Value).Select(l => (l.Value, l.Count)).ToList();
+        var keys = await inWindow.Where(r => r.KeyId != null).Select(r => r.KeyId!).Distinct().OrderBy(k => k).ToListAsync(ct);
         var targets = keys.Append(consumerId).ToList();
         var security = await db.Security(scope).InWindow(window)
             .Where(s => s.Actor == consumerId || targets.Contains(s.Target))
@@ -52,16 +57,22 @@ public sealed record ConsumerProfile(
 
         return new ConsumerProfile(consumerId, latest.ConsumerName,
             ErrorMix.From(statuses.Select(s => (s.StatusCode, s.Requests))),
-            rows.GroupBy(r => r.Method).Select(g => new NamedCount(g.Key, g.LongCount())).OrderByDescending(m => m.Count).ToList(),
-            rows.GroupBy(r => r.Path).Select(g => new NamedCount(g.Key, g.LongCount()))
-                .OrderByDescending(p => p.Count).ThenBy(p => p.Name, StringComparer.Ordinal).Take(10).ToList(),
+            methods, paths,
             statuses.OrderBy(s => s.StatusCode).Select(s => new NamedCount(s.StatusCode.ToString(), s.Requests)).ToList(),
             hourly.GroupBy(h => h.BucketMs).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(h => h.Requests))).ToList(),
             Percentile(latencies, 0.50), Percentile(latencies, 0.95),
             statuses.Sum(s => s.BytesIn), statuses.Sum(s => s.BytesOut), first, latest.TimestampMs, keys, security);
     }
 
-    /// <summary>Nearest-rank percentile, exact: the value at rank ⌈p·n⌉ of the sorted values.</summary>
-    private static long Percentile(List<long> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
+    /// <summary>Nearest-rank percentile, exact: the value at rank ⌈p·n⌉, read from a sorted histogram.</summary>
+    private static long Percentile(List<(long Value, long Count)> histogram, double p)
+    {
+        var total = histogram.Sum(h => h.Count);
+        if (total == 0) return 0;
+        var rank = (long)Math.Ceiling(p * total);
+        long seen = 0;
+        foreach (var (value, count) in histogram)
+            if ((seen += count) >= rank) return value;
+        return histogram[^1].Value;
+    }
 }
