@@ -13,12 +13,14 @@ namespace Stoa.Dashboard.Live;
 public sealed class LiveFeed : IDisposable
 {
     private readonly EventWriter _writer;
+    private readonly ILogger<LiveFeed> _logger;
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
 
-    public LiveFeed(EventWriter writer)
+    public LiveFeed(EventWriter writer, ILogger<LiveFeed> logger)
     {
         _writer = writer;
+        _logger = logger;
         _writer.Committed += Publish;
     }
 
@@ -42,7 +44,16 @@ public sealed class LiveFeed : IDisposable
         {
             if (subscription.Scope.TenantId != batch.TenantId) continue;
             var visible = Visible(batch, subscription.Scope);
-            if (visible.Count > 0) subscription.OnEvents(visible);
+            if (visible.Count == 0) continue;
+            try
+            {
+                subscription.OnEvents(visible);
+            }
+            catch (Exception e)
+            {
+                // The batch is committed already: one failing watcher must not fail the ingest or starve the others.
+                _logger.LogWarning(e, "A live subscriber of {Tenant} failed", batch.TenantId);
+            }
         }
     }
 
