@@ -21,7 +21,7 @@ public sealed class DemoScriptTests(DemoScriptTests.DemoApp app) : IClassFixture
 
         public async Task InitializeAsync() => Operator = await OperatorAsync();
 
-        public Task DisposeAsync() => Task.CompletedTask;
+        Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
 
         public async Task<T> QueryAsync<T>(Func<AuditDbContext, Task<T>> query)
         {

@@ -35,7 +35,7 @@ public sealed class IsolationTests(IsolationTests.World world) : IClassFixture<I
             await Operator.IngestAsync(B, Events.Request("b1", T0, consumer: "cons_mine"), Events.Security("sb", T0, actor: "cons_mine"));
         }
 
-        public Task DisposeAsync() => Task.CompletedTask;
+        Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
     }
 
     private static IEnumerable<string> Values(JsonNode page, string array, string field) =>

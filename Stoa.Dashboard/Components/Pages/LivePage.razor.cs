@@ -15,7 +15,7 @@ namespace Stoa.Dashboard.Components.Pages;
 public sealed partial class LivePage
 {
     private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(150);
-    private LiveTail? _tail;
+    private LiveTail _tail = null!; // set before the first render, in OnParametersSetAsync
     private IDisposable? _subscription;
     private Channel<IReadOnlyList<TimelineEntry>>? _channel;
     private CancellationTokenSource? _stop;
@@ -82,9 +82,9 @@ public sealed partial class LivePage
         }
     }
 
-    private void Pause() => _tail!.Pause();
+    private void Pause() => _tail.Pause();
 
-    private void Resume() => _tail!.Resume();
+    private void Resume() => _tail.Resume();
 
     private void Open(TimelineEntry entry)
     {
