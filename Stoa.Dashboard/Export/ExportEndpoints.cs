@@ -43,6 +43,7 @@ public static class ExportEndpoints
                 return Results.Problem(statusCode: 429, title: "Too many exports",
                     detail: $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
             }
+            http.Response.RegisterForDispose(slot); // released when the request ends, whatever happens to it
             return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "");
         });
         return api;
