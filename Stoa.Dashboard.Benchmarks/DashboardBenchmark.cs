@@ -31,6 +31,7 @@ public static class DashboardBenchmark
         var bareRate = DataGenerator.Insert(workspace.ConnectionString, Main, mainRows, now, span, seed: 1);
         DataGenerator.Insert(workspace.ConnectionString, "bench_other", (int)(options.Events - mainRows), now, span, seed: 2);
         Console.WriteLine($"  bare insert: {bareRate:N0} rows/s");
+        DataGenerator.InsertSecurity(workspace.ConnectionString, Main, mainRows, now, span);
         // Bare inserts bypass the app's writer: count them into the rollups as the migration does for an existing store.
         var rebuild = Stopwatch.StartNew();
         await using (var connection = new SqliteConnection(workspace.ConnectionString))
@@ -80,7 +81,13 @@ public static class DashboardBenchmark
         await Question("timeline 1h: first page of the stream", end - HourMs, db => Timeline.StreamAsync(db, scope, new TimeWindow(end - HourMs, end), null, 200));
         await Question("consumer profile 14d (busiest consumer)", end - 14 * DayMs, db => ConsumerProfile.LoadAsync(db, scope, busiest, new TimeWindow(end - 14 * DayMs, end)));
         await Question("weekly trend", end - 7 * DayMs, db => WeeklyTrend.LoadAsync(db, scope, end));
-        await Question("security 24h", end - DayMs, db => SecurityOverview.LoadAsync(db, scope, new SecurityFilter(), end - DayMs, end, 1000));
+        await Question("security 24h: counts, top targets and first page", end - DayMs, async db =>
+        {
+            var filter = new SecurityFilter { Window = new TimeWindow(end - DayMs, end) };
+            await SecurityOverview.LoadAsync(db, scope, filter, end - DayMs, end, 1000);
+            await db.Security(scope).Filter(filter).LongCountAsync();
+            await db.Security(scope).Filter(filter).PageAsync(new PageRequest(100, false, null), CancellationToken.None);
+        });
         await Question("request log page (status_min=500, 24h)", end - DayMs, db =>
             db.Requests(scope).Filter(new RequestFilter { Window = new TimeWindow(end - DayMs, end), StatusMin = 500 })
                 .PageAsync(new PageRequest(100, false, null), CancellationToken.None));

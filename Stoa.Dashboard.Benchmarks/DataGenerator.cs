@@ -75,4 +75,42 @@ public static class DataGenerator
         }
         return rows / started.Elapsed.TotalSeconds;
     }
+
+    /// <summary>
+    /// Security events beside the requests: a steady trickle of failed auth and rate limits over the
+    /// span (one for every <paramref name="per"/> requests), and a brute-force burst on one key in the last day.
+    /// </summary>
+    public static void InsertSecurity(string connectionString, string tenant, int requests, DateTimeOffset end, TimeSpan span, int per = 50)
+    {
+        var random = new Random(11);
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO security_events (tenant_id, event_id, event_type, timestamp, actor, target, outcome, details)
+            VALUES ($t, $id, $type, $ts, $actor, $target, $outcome, '{"source":"bench"}')
+            """;
+        var p = new[] { "$t", "$id", "$type", "$ts", "$actor", "$target", "$outcome" }.ToDictionary(n => n, n => command.Parameters.Add(new SqliteParameter { ParameterName = n }));
+        command.Prepare();
+        var startMs = (end - span).ToUnixTimeMilliseconds();
+        void Add(long ts, string type, string actor, string target, string outcome, int n)
+        {
+            p["$t"].Value = tenant; p["$id"].Value = $"sec_{n:D9}"; p["$type"].Value = type; p["$ts"].Value = ts;
+            p["$actor"].Value = actor; p["$target"].Value = target; p["$outcome"].Value = outcome;
+            command.ExecuteNonQuery();
+        }
+        var steady = requests / per;
+        for (var i = 0; i < steady; i++)
+        {
+            var ts = startMs + random.NextInt64((long)span.TotalMilliseconds);
+            var consumer = random.Next(400);
+            if (i % 3 == 0) Add(ts, "rate_limit_exceeded", $"cons_{consumer:D3}", "policy:rate-limit", "blocked", i);
+            else Add(ts, "auth_failed", $"203.0.113.{random.Next(1, 255)}", $"key_{consumer:D3}", "failure", i);
+        }
+        var burstStart = end.ToUnixTimeMilliseconds() - 20 * 3_600_000L;
+        for (var i = 0; i < 5_000; i++) Add(burstStart + i * 1_000L, "auth_failed", $"185.220.101.{i % 8}", "key_007", "failure", steady + i);
+        transaction.Commit();
+    }
 }
