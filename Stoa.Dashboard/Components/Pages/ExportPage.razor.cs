@@ -86,13 +86,7 @@ public sealed partial class ExportPage
         return InvokeAsync(StateHasChanged);
     }
 
-    private void ChooseWindow(string preset) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
-    {
-        ["hours"] = preset.EndsWith('h') ? preset[..^1] : null,
-        ["days"] = preset.EndsWith('d') ? preset[..^1] : null,
-        ["from"] = null,
-        ["to"] = null,
-    }));
+    private void ChooseWindow(string preset) => Navigation.NavigateTo(WindowLink.ForPreset(Navigation, preset));
 
     private void SetLayer(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("layer", value));
     private void SetFormat(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("format", value));

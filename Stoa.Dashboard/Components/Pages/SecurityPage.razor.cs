@@ -61,5 +61,5 @@ public sealed partial class SecurityPage
     private void SetOutcome(string? value) => Filter("outcome", value);
 
     private void Filter(string name, string? value) =>
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter(name, string.IsNullOrWhiteSpace(value) ? null : value.Trim()));
+        Navigation.NavigateTo(WindowLink.WithFilter(Navigation, name, value));
 }
