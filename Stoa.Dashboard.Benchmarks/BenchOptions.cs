@@ -1,16 +1,18 @@
 namespace Stoa.Dashboard.Benchmarks;
 
 /// <summary>
-/// <c>export [--rows N]</c>, <c>live [--subscribers N] [--rate EVENTS_PER_S] [--seconds S] [--hour-events N]</c>
-/// or <c>dashboard [--events N]</c>.
+/// <c>[--events N] [--rows N]</c> (the dashboard's questions and ingestion, then the export: the
+/// default), or one scenario: <c>dashboard [--events N]</c>, <c>export [--rows N]</c>,
+/// <c>live [--subscribers N] [--rate EVENTS_PER_S] [--seconds S] [--hour-events N]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, int EventsPerSecond, int Seconds, long HourEvents, long Events)
 {
-    public static readonly string[] Scenarios = ["export", "live", "dashboard"];
+    public static readonly string[] Scenarios = ["all", "export", "live", "dashboard"];
 
     public static BenchOptions? Parse(string[] args)
     {
-        var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "export";
+        // The first word that is neither an option nor an option's value.
+        var scenario = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || !args[i - 1].StartsWith("--"))).FirstOrDefault() ?? "all";
         long Number(string name, long fallback)
         {
             var i = Array.IndexOf(args, name);

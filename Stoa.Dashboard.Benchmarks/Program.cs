@@ -1,5 +1,6 @@
 using Stoa.Dashboard.Benchmarks;
 
+// dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- [--events N] [--rows N]      (dashboard, then export)
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- export [--rows N]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- live [--subscribers 100] [--rate 1000] [--seconds 20] [--hour-events 3600000]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- dashboard [--events 10000000]
@@ -7,7 +8,7 @@ using Stoa.Dashboard.Benchmarks;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- export [--rows N] | live [--subscribers N] [--rate N] [--seconds N] [--hour-events N] | dashboard [--events N]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- [all] [--events N] [--rows N] | dashboard [--events N] | export [--rows N] | live [--subscribers N] [--rate N] [--seconds N] [--hour-events N]");
     return 2;
 }
 
@@ -17,7 +18,11 @@ switch (options.Scenario)
 {
     case "live": await LiveBenchmark.RunAsync(workspace, options, results); break;
     case "dashboard": await DashboardBenchmark.RunAsync(workspace, options, results); break;
-    default: await ExportBenchmark.RunAsync(workspace, options, results); break;
+    case "export": await ExportBenchmark.RunAsync(workspace, options, results); break;
+    default:
+        await DashboardBenchmark.RunAsync(workspace, options, results);
+        using (var exportWorkspace = new Workspace()) await ExportBenchmark.RunAsync(exportWorkspace, options, results);
+        break;
 }
 results.Print();
 results.Save(Path.Combine(Workspace.RepositoryRoot, "artifacts", "bench", "results.json"));
