@@ -70,6 +70,14 @@ public sealed record DashboardView(
 
     public string ShortTime(long unixMs) => Local(unixMs).ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
+    /// <summary>A wall-clock time read in the view's zone ("2026-03-10 04:00:00", "2026-03-10T04:00"), as Unix milliseconds.</summary>
+    public long? FromLocal(string? text)
+    {
+        if (text is null || !DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)) return null;
+        var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone);
+        return new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
+    }
+
     public DateTimeOffset Local(long unixMs) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(unixMs), Zone);
 
     /// <summary>

@@ -28,12 +28,5 @@ public static class ChartTraces
     }
 
     /// <summary>A plotly x-range value (a local time string in the view's zone) back to Unix milliseconds.</summary>
-    public static long? ParseLocal(object? value, DashboardView view)
-    {
-        var text = value?.ToString();
-        if (text is null || !DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var local)) return null;
-        var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), view.Zone);
-        return new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds();
-    }
+    public static long? ParseLocal(object? value, DashboardView view) => view.FromLocal(value?.ToString());
 }

@@ -33,6 +33,15 @@ public static class EventFields
         _ => "",
     };
 
+    /// <summary>How a stream row stands out: errors, security events, business changes.</summary>
+    public static string RowClass(TimelineEntry entry) => entry switch
+    {
+        { Request.StatusCode: >= 400 } => "error-row",
+        { Kind: TimelineKind.Security } => "security-row",
+        { Kind: TimelineKind.Business } => "business-row",
+        _ => "",
+    };
+
     public static string Who(TimelineEntry entry) => entry.Event switch
     {
         Storage.RequestEvent r => r.ConsumerId,

@@ -92,14 +92,6 @@ public sealed partial class LivePage
         _detailOpen = true;
     }
 
-    private static string RowClass(TimelineEntry entry) => entry switch
-    {
-        { Request.StatusCode: >= 400 } => "error-row",
-        { Kind: TimelineKind.Security } => "security-row",
-        { Kind: TimelineKind.Business } => "business-row",
-        _ => "",
-    };
-
     private async Task StopAsync()
     {
         _subscription?.Dispose();

@@ -60,12 +60,4 @@ public sealed partial class TimelinePage
     private void Zoom((long FromMs, long ToMs) range) => Navigation.NavigateTo(WindowLink.For(Navigation, range.FromMs, range.ToMs));
 
     private void ClearConsumer() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("consumer_id", (string?)null));
-
-    private static string RowClass(TimelineEntry entry) => entry switch
-    {
-        { Request.StatusCode: >= 400 } => "error-row",
-        { Kind: TimelineKind.Security } => "security-row",
-        { Kind: TimelineKind.Business } => "business-row",
-        _ => "",
-    };
 }
