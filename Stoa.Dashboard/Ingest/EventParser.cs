@@ -16,7 +16,8 @@ public static class EventParser
     /// <summary>details, changes and metadata: well inside a spreadsheet cell's 32,767 characters.</summary>
     private const int MaxObjectLength = 16 * 1024;
 
-    public static EventBatch Parse(ReadOnlySpan<byte> body, bool ndjson, string tenantId)
+    /// <remarks>The JSON documents read the body in place: no copy of it is made.</remarks>
+    public static EventBatch Parse(ReadOnlyMemory<byte> body, bool ndjson, string tenantId)
     {
         var batch = new EventBatch();
         if (ndjson) ParseNdjson(body, tenantId, batch);
@@ -24,16 +25,16 @@ public static class EventParser
         return batch;
     }
 
-    private static void ParseJson(ReadOnlySpan<byte> body, string tenantId, EventBatch batch)
+    private static void ParseJson(ReadOnlyMemory<byte> body, string tenantId, EventBatch batch)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.ToArray());
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException e)
         {
-            var hint = body.TrimStart(" \r\n\t"u8).StartsWith("{"u8)
+            var hint = body.Span.TrimStart(" \r\n\t"u8).StartsWith("{"u8)
                 ? " To send one event per line, use Content-Type: application/x-ndjson."
                 : "";
             batch.Problems.Add(new(-1, "body", $"The body is not valid JSON ({e.Message}).{hint}"));
@@ -58,16 +59,16 @@ public static class EventParser
         }
     }
 
-    private static void ParseNdjson(ReadOnlySpan<byte> body, string tenantId, EventBatch batch)
+    private static void ParseNdjson(ReadOnlyMemory<byte> body, string tenantId, EventBatch batch)
     {
         var index = 0;
-        foreach (var range in body.Split((byte)'\n'))
+        foreach (var range in body.Span.Split((byte)'\n'))
         {
-            var line = body[range].Trim(" \r\t"u8);
+            var line = TrimBlanks(body[range]);
             if (line.IsEmpty) continue;
             try
             {
-                using var document = JsonDocument.Parse(line.ToArray());
+                using var document = JsonDocument.Parse(line);
                 ParseEvent(document.RootElement, index, tenantId, batch);
             }
             catch (JsonException e)
@@ -76,6 +77,13 @@ public static class EventParser
             }
             index++;
         }
+    }
+
+    private static ReadOnlyMemory<byte> TrimBlanks(ReadOnlyMemory<byte> line)
+    {
+        var span = line.Span;
+        var start = span.Length - span.TrimStart(" \r\t"u8).Length;
+        return line.Slice(start, span.Trim(" \r\t"u8).Length);
     }
 
     private static void ParseEvent(JsonElement element, int index, string tenantId, EventBatch batch)

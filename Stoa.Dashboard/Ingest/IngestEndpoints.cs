@@ -25,7 +25,7 @@ public static class IngestEndpoints
 
             var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
             var ndjson = mediaType is "application/x-ndjson" or "application/ndjson" or "application/jsonl";
-            var batch = EventParser.Parse(body, ndjson, tenantId);
+            var batch = EventParser.Parse(body.Value, ndjson, tenantId);
             if (!batch.IsValid) return ApiProblems.InvalidBatch(batch.Problems);
 
             // CancellationToken.None: once parsed, a batch is committed even if the caller hangs up,
@@ -37,7 +37,7 @@ public static class IngestEndpoints
     }
 
     /// <summary>The body, or null when it is over the limit (then nothing more is read).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long limit)
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpContext http, long limit)
     {
         if (http.Request.ContentLength > limit) return null;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
@@ -51,6 +51,6 @@ public static class IngestEndpoints
             if (buffer.Length + read > limit) return null;
             buffer.Write(chunk, 0, read);
         }
-        return buffer.ToArray();
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length); // the buffer itself, not a copy of it
     }
 }

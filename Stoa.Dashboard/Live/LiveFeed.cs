@@ -40,10 +40,13 @@ public sealed class LiveFeed : IDisposable
 
     private void Publish(CommittedBatch batch)
     {
+        // Subscribers with the same scope (every operator of a tenant, say) share one filtered, ordered list.
+        var byScope = new Dictionary<AuditScope, List<TimelineEntry>>();
         foreach (var subscription in _subscriptions)
         {
             if (subscription.Scope.TenantId != batch.TenantId) continue;
-            var visible = Visible(batch, subscription.Scope);
+            if (!byScope.TryGetValue(subscription.Scope, out var visible))
+                byScope[subscription.Scope] = visible = Visible(batch, subscription.Scope);
             if (visible.Count == 0) continue;
             try
             {

@@ -34,7 +34,7 @@ public sealed partial class MainLayout : IDisposable
         _caller = Caller.From(user);
         _tenants = await Access.ReadableTenantsAsync(user, CancellationToken.None);
         Navigation.LocationChanged += OnLocationChanged;
-        await RefreshAsync();
+        Refresh();
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -49,20 +49,17 @@ public sealed partial class MainLayout : IDisposable
         {
             _browserZone = null; // the browser's zone stays UTC if the script is not there
         }
-        if (_context?.View.TimeZoneParameter == DashboardView.BrowserZone) await RefreshAsync();
+        if (_context?.View.TimeZoneParameter == DashboardView.BrowserZone) Refresh();
         StateHasChanged();
     }
 
-    private async void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e) => _ = InvokeAsync(() =>
     {
-        await InvokeAsync(async () =>
-        {
-            await RefreshAsync();
-            StateHasChanged();
-        });
-    }
+        Refresh();
+        StateHasChanged();
+    });
 
-    private async Task RefreshAsync()
+    private void Refresh()
     {
         var view = DashboardView.Parse(Navigation.Uri, Clock, _browserZone);
         if (view.Tenant is null && _tenants.Count > 0)
@@ -75,7 +72,6 @@ public sealed partial class MainLayout : IDisposable
         if (view.Tenant is not null && _caller is not null && _tenants.Contains(view.Tenant))
             scope = _caller.ReadScope(view.Tenant);
         _context = new DashboardContext(view, _caller!, scope, _tenants);
-        await Task.CompletedTask;
     }
 
     private Task ChangeTenantAsync(string tenant)
