@@ -7,7 +7,6 @@ namespace Stoa.Dashboard.Api;
 
 public static class QuotaEndpoints
 {
-    private const long DayMs = 86_400_000;
 
     /// <summary>
     /// <c>GET /v1/quotas/{tenant_id}/stats</c>. <c>days=N</c> (default 30) means the last N calendar
@@ -29,10 +28,10 @@ public static class QuotaEndpoints
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
 
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var today = now / DayMs * DayMs;
+            var today = now / AuditTime.DayMs * AuditTime.DayMs;
             var days = http.Request.Query.ContainsKey("days") ? long.Parse(http.Request.Query["days"]!) : 30;
             var from = http.Request.Query.ContainsKey("days") || window.FromMs is null
-                ? today - (days - 1) * DayMs
+                ? today - (days - 1) * AuditTime.DayMs
                 : window.FromMs.Value;
             var to = window.ToMs ?? now;
 

@@ -1,3 +1,4 @@
+using Stoa.Dashboard.Model;
 using System.Text.Json;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Storage;
@@ -7,7 +8,6 @@ namespace Stoa.Dashboard.Demo;
 /// <summary>Builds one tenant's events: everyday traffic, plus whatever incidents are added to it.</summary>
 public sealed class DemoTraffic(DemoTenant tenant, DateTimeOffset now, int seed)
 {
-    private const long HourMs = 3_600_000;
     private readonly Random _random = new(seed);
     private readonly EventBatch _events = new();
     private int _sequence;
@@ -84,7 +84,7 @@ public sealed class DemoTraffic(DemoTenant tenant, DateTimeOffset now, int seed)
     {
         var end = now.ToUnixTimeMilliseconds();
         var totalWeight = tenant.Consumers.Sum(c => c.Weight);
-        for (var hourStart = end - days * 24 * HourMs; hourStart < end; hourStart += HourMs)
+        for (var hourStart = end - days * 24 * AuditTime.HourMs; hourStart < end; hourStart += AuditTime.HourMs)
         {
             var time = DateTimeOffset.FromUnixTimeMilliseconds(hourStart);
             var daily = 0.35 + 0.65 * Math.Max(0, Math.Sin((time.Hour - 5) / 24.0 * 2 * Math.PI));
@@ -92,7 +92,7 @@ public sealed class DemoTraffic(DemoTenant tenant, DateTimeOffset now, int seed)
             var count = (int)(tenant.RequestsPerHour * daily * weekend * (0.85 + 0.3 * _random.NextDouble()));
             for (var i = 0; i < count; i++)
             {
-                var ts = hourStart + _random.NextInt64(HourMs);
+                var ts = hourStart + _random.NextInt64(AuditTime.HourMs);
                 if (ts >= end) continue;
                 Ordinary(ts, PickConsumer(totalWeight));
             }

@@ -10,6 +10,8 @@ namespace Stoa.Dashboard.Model;
 public static partial class AuditTime
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    public const long HourMs = 3_600_000;
+    public const long DayMs = 24 * HourMs;
 
     public static string Print(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);

@@ -13,7 +13,6 @@ public sealed record ConsumerProfile(
     long LatencyP50, long LatencyP95, long BytesIn, long BytesOut,
     long? FirstSeenMs, long? LastSeenMs, IReadOnlyList<string> KeyIds, IReadOnlyList<SecurityEvent> Security)
 {
-    private const long HourMs = 3_600_000;
 
     /// <summary>The busiest hour of day in the given zone, or null without traffic.</summary>
     public int? PeakHour(TimeZoneInfo zone) => Heatmap(zone).GroupBy(c => c.Hour).Select(g => (g.Key, Count: g.Sum(c => c.Count)))
@@ -37,7 +36,7 @@ public sealed record ConsumerProfile(
 
         var (from, to) = (window.FromMs ?? 0, window.ToMs ?? long.MaxValue);
         var statuses = await RollupQueries.ByConsumerAndStatusAsync(db, scope, from, to, consumerId, ct);
-        var hourly = await RollupQueries.ByBucketAndStatusAsync(db, scope, from, to, HourMs, consumerId, ct);
+        var hourly = await RollupQueries.ByBucketAndStatusAsync(db, scope, from, to, AuditTime.HourMs, consumerId, ct);
 
         // What the rollups do not hold, grouped in SQL over the consumer's rows of the window (an index range).
         var inWindow = all.InWindow(window);

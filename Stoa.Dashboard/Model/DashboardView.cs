@@ -34,14 +34,14 @@ public sealed record DashboardView(
         var hasWindow = query.ContainsKey("from") || query.ContainsKey("to") || query.ContainsKey("hours") || query.ContainsKey("days");
         if (!hasWindow || reader.Problems.Count > 0)
         {
-            window = new TimeWindow(now - 24 * 3_600_000L, null);
+            window = new TimeWindow(now - AuditTime.DayMs, null);
             preset = "24h";
         }
         else if (query.ContainsKey("hours")) preset = query["hours"] + "h";
         else if (query.ContainsKey("days")) preset = query["days"] + "d";
 
         var to = window.ToMs ?? now;
-        var from = window.FromMs ?? to - 24 * 3_600_000L;
+        var from = window.FromMs ?? to - AuditTime.DayMs;
 
         var tzParameter = query.TryGetValue("tz", out var tz) && !string.IsNullOrWhiteSpace(tz) ? tz.ToString() : "UTC";
         var zone = ResolveZone(tzParameter == BrowserZone ? browserZone ?? "UTC" : tzParameter);

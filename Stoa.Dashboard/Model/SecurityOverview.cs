@@ -9,7 +9,6 @@ public sealed record TargetFailures(string Target, long Failures, long FailuresL
 public sealed record SecurityOverview(long BucketWidthMs, IReadOnlyList<long> BucketStarts,
     IReadOnlyDictionary<string, long[]> CountsByType, IReadOnlyList<TargetFailures> TopAuthFailedTargets)
 {
-    private const long DayMs = 86_400_000;
 
     /// <param name="bruteForceThreshold">Failures on one target within 24h that raise the warning.</param>
     public static async Task<SecurityOverview> LoadAsync(AuditDbContext db, AuditScope scope, SecurityFilter filter, long fromMs, long toMs,
@@ -34,7 +33,7 @@ public sealed record SecurityOverview(long BucketWidthMs, IReadOnlyList<long> Bu
             return series;
         });
 
-        var dayStart = toMs - DayMs;
+        var dayStart = toMs - AuditTime.DayMs;
         var failures = db.Security(scope).InWindow(new TimeWindow(fromMs, toMs)).Where(s => s.EventType == "auth_failed");
         var top = await failures.GroupBy(s => s.Target)
             .Select(g => new { Target = g.Key, Count = g.LongCount(), Last24h = g.LongCount(s => s.TimestampMs >= dayStart) })

@@ -11,17 +11,16 @@ public sealed record SecurityComparison(string Type, long ThisWeek, long WeekBef
 /// <summary>The week to a day (UTC calendar days, the same days as the quota API), and its security counts against the week before.</summary>
 public sealed record WeeklyTrend(IReadOnlyList<DailyVolume> Days, IReadOnlyList<SecurityComparison> Security)
 {
-    private const long DayMs = 86_400_000;
     public static readonly string[] ComparedTypes = ["auth_failed", "rate_limit_exceeded", "key_rotated", "key_revoked", "consumer_suspended", "admin_action", "policy_applied"];
 
     /// <param name="endMs">The week ends with the UTC day holding this instant.</param>
     public static async Task<WeeklyTrend> LoadAsync(AuditDbContext db, AuditScope scope, long endMs, CancellationToken ct = default)
     {
-        var weekStart = endMs / DayMs * DayMs - 6 * DayMs;
-        var weekEnd = weekStart + 7 * DayMs;
+        var weekStart = endMs / AuditTime.DayMs * AuditTime.DayMs - 6 * AuditTime.DayMs;
+        var weekEnd = weekStart + 7 * AuditTime.DayMs;
         var stats = await db.DailyAsync(scope, weekStart, weekEnd, null, ct, withTopConsumers: false);
 
-        var previousStart = weekStart - 7 * DayMs;
+        var previousStart = weekStart - 7 * AuditTime.DayMs;
         var security = await db.Security(scope).InWindow(new TimeWindow(previousStart, weekEnd))
             .GroupBy(s => s.EventType)
             .Select(g => new { Type = g.Key, ThisWeek = g.LongCount(s => s.TimestampMs >= weekStart), Before = g.LongCount(s => s.TimestampMs < weekStart) })

@@ -15,7 +15,6 @@ public sealed record QuotaStats(long TotalRequests, List<DailyVolume> Daily, Lis
 /// <summary>Daily volume for cost questions, computed in SQL over the caller's scope.</summary>
 public static class QuotaQueries
 {
-    private const long DayMs = 86_400_000;
 
     /// <param name="fromMs">Start of the first day row (UTC midnight).</param>
     /// <param name="toMs">End of the window (exclusive).</param>
@@ -23,8 +22,8 @@ public static class QuotaQueries
     public static async Task<QuotaStats> DailyAsync(this AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         string? consumerId, CancellationToken ct, bool withTopConsumers = true)
     {
-        var byDayStatus = await RollupQueries.ByBucketAndStatusAsync(db, scope, fromMs, toMs, DayMs, consumerId, ct);
-        var byDay = byDayStatus.GroupBy(b => b.BucketMs / DayMs).ToDictionary(g => g.Key, g => new
+        var byDayStatus = await RollupQueries.ByBucketAndStatusAsync(db, scope, fromMs, toMs, AuditTime.DayMs, consumerId, ct);
+        var byDay = byDayStatus.GroupBy(b => b.BucketMs / AuditTime.DayMs).ToDictionary(g => g.Key, g => new
         {
             Requests = g.Sum(b => b.Requests),
             Errors = g.Where(b => b.StatusCode >= 400).Sum(b => b.Requests),
@@ -36,9 +35,9 @@ public static class QuotaQueries
 
         // Every day of the window gets a row, zero when nothing happened: a gap is an answer too.
         var daily = new List<DailyVolume>();
-        for (var day = fromMs / DayMs; day * DayMs < toMs; day++)
+        for (var day = fromMs / AuditTime.DayMs; day * AuditTime.DayMs < toMs; day++)
         {
-            var date = DateTimeOffset.FromUnixTimeMilliseconds(day * DayMs).ToString("yyyy-MM-dd");
+            var date = DateTimeOffset.FromUnixTimeMilliseconds(day * AuditTime.DayMs).ToString("yyyy-MM-dd");
             daily.Add(byDay.TryGetValue(day, out var d)
                 ? new DailyVolume(date, d.Requests, d.Errors, d.RateLimited, d.BytesIn, d.BytesOut, d.ServerErrors)
                 : new DailyVolume(date, 0, 0, 0, 0, 0));

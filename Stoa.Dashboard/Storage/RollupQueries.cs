@@ -15,8 +15,8 @@ public sealed record BucketStatusCount(long BucketMs, int StatusCode, long Reque
 /// </summary>
 public static class RollupQueries
 {
-    public const long HourMs = 3_600_000;
-    public const long DayMs = 24 * HourMs;
+    public const long HourMs = AuditTime.HourMs;
+    public const long DayMs = AuditTime.DayMs;
     public static readonly long[] Spans = [HourMs, DayMs];
 
     /// <summary>Rebuilds every rollup from the events (the migration that adds them, and bulk loads).</summary>
