@@ -21,7 +21,8 @@ public sealed class SqliteDurability : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    /// <summary>The same settings on a connection opened outside EF (the ingest writer's own).</summary>
+    public static void Apply(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
