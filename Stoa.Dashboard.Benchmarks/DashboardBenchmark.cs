@@ -49,14 +49,20 @@ public static class DashboardBenchmark
         Console.WriteLine($"  bare insert, 1,000 a transaction: {bareBatchRate:N0} rows/s");
         await MeasureHttpIngestAsync(workspace, token, bareBatchRate, results);
 
-        var factory = new PooledFactory(workspace.ConnectionString);
+        Console.WriteLine($"Asking the dashboard's questions of {Main} ({mainRows:N0} events), {Runs} runs each…");
+        await QuestionsAsync(workspace.ConnectionString, now, results);
+    }
+
+    public static async Task QuestionsAsync(string connectionString, DateTimeOffset now, Results results)
+    {
+        var factory = new PooledFactory(connectionString);
         var scope = new AuditScope(Main, null);
         var end = now.ToUnixTimeMilliseconds();
-        var busiest = await BusiestConsumerAsync(workspace.ConnectionString);
+        var busiest = await BusiestConsumerAsync(connectionString);
 
         async Task Question(string name, long fromMs, Func<AuditDbContext, Task> ask)
         {
-            var baseline = Time(() => BareCount(workspace.ConnectionString, fromMs, end, name.Contains("consumer") ? busiest : null));
+            var baseline = Time(() => BareCount(connectionString, fromMs, end, name.Contains("consumer") ? busiest : null));
             var times = new List<double>();
             for (var run = 0; run < Runs + 2; run++)
             {
@@ -71,7 +77,6 @@ public static class DashboardBenchmark
             Console.WriteLine($"  {name}: median {times[times.Count / 2]:0.0} ms");
         }
 
-        Console.WriteLine($"Asking the dashboard's questions of {Main} ({mainRows:N0} events), {Runs} runs each…");
         await Question("triage 24h", end - DayMs, db => Triage.LoadAsync(db, scope, new TimeWindow(end - DayMs, end), 0.1));
         await Question("timeline 1h: histogram + paths", end - HourMs, async db =>
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 using Stoa.Dashboard.Tests.Support;
 
@@ -25,6 +26,9 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
             var e = Events.Request($"r{i}", at, consumer: $"cons_{random.Next(7)}", status: Statuses[random.Next(Statuses.Length)]);
             e["request_size_bytes"] = random.Next(0, 5000);
             e["response_size_bytes"] = random.Next(0, 90000);
+            e["latency_ms"] = random.Next(1, 400);
+            e["method"] = random.Next(4) == 0 ? "POST" : "GET";
+            e["path"] = $"/api/items/{random.Next(30)}";
             return (JsonNode)e;
         }).ToList();
         for (var i = 0; i < events.Count; i += 250)
@@ -90,6 +94,27 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
                 raw.Select(r => $"{r.B * bucket}/{r.StatusCode}:{r.N}/{r.Out}").Order(),
                 fast.Select(r => $"{r.BucketMs}/{r.StatusCode}:{r.Requests}/{r.BytesOut}").Order());
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public async Task Consumer_profile_equals_a_full_scan(long fromOffset, long toOffset)
+    {
+        var (tenant, start) = await SeededAsync();
+        await using var db = await DbAsync();
+        var (from, to) = (start + fromOffset, start + toOffset);
+        var scope = new AuditScope(tenant, null);
+        var profile = (await ConsumerProfile.LoadAsync(db, scope, "cons_2", new TimeWindow(from, to)))!;
+        var rows = await db.Requests(scope).Where(r => r.ConsumerId == "cons_2" && r.TimestampMs >= from && r.TimestampMs < to).ToListAsync();
+
+        Assert.Equal(rows.Count, profile.Mix.Requests);
+        Assert.Equal(rows.CountBy(r => r.Method).Select(m => $"{m.Key}:{m.Value}").Order(), profile.Methods.Select(m => $"{m.Name}:{m.Count}").Order());
+        Assert.Equal(rows.CountBy(r => r.Path).OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(10)
+            .Select(p => $"{p.Key}:{p.Value}"), profile.TopPaths.Select(p => $"{p.Name}:{p.Count}"));
+        var latencies = rows.Select(r => r.LatencyMs).Order().ToList();
+        Assert.Equal(latencies.Count == 0 ? 0 : latencies[(int)Math.Ceiling(0.95 * latencies.Count) - 1], profile.LatencyP95);
+        Assert.Equal(latencies.Count == 0 ? 0 : latencies[(int)Math.Ceiling(0.50 * latencies.Count) - 1], profile.LatencyP50);
+        Assert.Equal(rows.Sum(r => r.ResponseSizeBytes), profile.BytesOut);
     }
 
     [Fact]

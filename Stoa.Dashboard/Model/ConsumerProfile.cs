@@ -38,21 +38,25 @@ public sealed record ConsumerProfile(
         var statuses = await RollupQueries.ByConsumerAndStatusAsync(db, scope, from, to, consumerId, ct);
         var hourly = await RollupQueries.ByBucketAndStatusAsync(db, scope, from, to, AuditTime.HourMs, consumerId, ct);
 
-        // What the rollups do not hold, grouped in SQL over the consumer's rows of the window (an index range).
-        var inWindow = all.InWindow(window);
-        var methods = (await inWindow.GroupBy(r => r.Method).Select(g => new { Name = g.Key, Count = g.LongCount() }).ToListAsync(ct))
-            .Select(m => new NamedCount(m.Name, m.Count)).OrderByDescending(m => m.Count).ToList();
-        var paths = (await inWindow.GroupBy(r => r.Path).Select(g => new { Name = g.Key, Count = g.LongCount() })
-                .OrderByDescending(p => p.Count).ThenBy(p => p.Name).Take(10).ToListAsync(ct))
-            .Select(p => new NamedCount(p.Name, p.Count)).ToList();
-        // Latency as an exact histogram (one row per distinct value), from which any percentile is exact.
-        var latencies = (await inWindow.GroupBy(r => r.LatencyMs).Select(g => new { Value = g.Key, Count = g.LongCount() }).ToListAsync(ct))
-            .OrderBy(l => l.Value).Select(l => (l.Value, l.Count)).ToList();
-        var keys = await inWindow.Where(r => r.KeyId != null).Select(r => r.KeyId!).Distinct().OrderBy(k => k).ToListAsync(ct);
-        var targets = keys.Append(consumerId).ToList();
-        var security = await db.Security(scope).InWindow(window)
-            .Where(s => s.Actor == consumerId || targets.Contains(s.Target))
-            .InOrder(ascending: false).Take(500).AsNoTracking().ToListAsync(ct);
+        // What the rollups do not hold: methods, paths, latencies and keys, counted from the rows.
+        var usage = await ConsumerUsage.CountAsync(db, scope, consumerId, Math.Max(from, first), Math.Min(to, latest.TimestampMs + 1), ct);
+        var methods = usage.Methods.Select(m => new NamedCount(m.Key, m.Value))
+            .OrderByDescending(m => m.Count).ThenBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var paths = usage.Paths.Select(p => new NamedCount(p.Key, p.Value))
+            .OrderByDescending(p => p.Count).ThenBy(p => p.Name, StringComparer.Ordinal).Take(10).ToList();
+        // Latency as an exact histogram (one entry per distinct value), from which any percentile is exact.
+        var latencies = usage.Latencies.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)).ToList();
+        var keys = usage.Keys.ToList();
+        // Its security history: events it caused, and events on it or its keys. One index range per
+        // actor or target, merged here: a single query with OR or IN walks the tenant's whole window.
+        const int maxSecurity = 500;
+        var inWindow = db.Security(scope).InWindow(window);
+        var ranges = new List<IQueryable<SecurityEvent>> { inWindow.Where(s => s.Actor == consumerId) };
+        ranges.AddRange(keys.Append(consumerId).Select(target => inWindow.Where(s => s.Target == target)));
+        var security = new List<SecurityEvent>();
+        foreach (var range in ranges)
+            security.AddRange(await range.InOrder(ascending: false).Take(maxSecurity).AsNoTracking().ToListAsync(ct));
+        security = security.DistinctBy(s => s.Id).OrderByDescending(s => s.TimestampMs).ThenByDescending(s => s.Id).Take(maxSecurity).ToList();
 
         return new ConsumerProfile(consumerId, latest.ConsumerName,
             ErrorMix.From(statuses.Select(s => (s.StatusCode, s.Requests))),

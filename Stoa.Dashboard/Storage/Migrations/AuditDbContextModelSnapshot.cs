@@ -249,7 +249,8 @@ namespace Stoa.Dashboard.Storage.Migrations
 
                     b.HasIndex("TenantId", "ApiId", "TimestampMs");
 
-                    b.HasIndex("TenantId", "ConsumerId", "TimestampMs");
+                    b.HasIndex("TenantId", "ConsumerId", "TimestampMs", "Method", "LatencyMs", "KeyId", "Path")
+                        .HasDatabaseName("IX_request_events_consumer_window");
 
                     b.ToTable("request_events", (string)null);
                 });
