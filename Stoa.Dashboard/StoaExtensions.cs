@@ -4,6 +4,7 @@ using MudBlazor.Services;
 using Microsoft.AspNetCore.Authorization;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Auth.Entra;
 using Stoa.Dashboard.Components;
 using Stoa.Dashboard.Configuration;
 using Stoa.Dashboard.Demo;
@@ -17,6 +18,8 @@ namespace Stoa.Dashboard;
 /// <summary>The composition root, one method a feature.</summary>
 public static class StoaExtensions
 {
+    private const string Session = "Session";
+    public const string AnyBearer = "AnyBearer";
     private const string BearerOrSession = "BearerOrSession";
 
     public static void AddStoa(this WebApplicationBuilder builder)
@@ -43,16 +46,24 @@ public static class StoaExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.AddSingleton<DemoData>();
 
-        // Pages sign in with a cookie; the API takes bearer tokens (its route group names that scheme).
-        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        // Pages sign in with a cookie session; the API takes bearer tokens (its route groups name the scheme).
+        // With an AzureAd section, Entra adds a session of its own and access tokens beside Stoa's.
+        var entra = EntraSignIn.IsConfigured(builder.Configuration);
+        var authentication = services.AddAuthentication(Session);
         authentication.AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         authentication.AddDashboardSignIn();
-        // Reads and exports also take the dashboard's session cookie, so a signed-in person can download
-        // from the browser; ingestion takes bearer tokens only.
+        if (entra) authentication.AddEntraSignIn(builder.Configuration);
+        authentication.AddPolicyScheme(Session, "Dashboard session", o => o.ForwardDefaultSelector = http =>
+            entra && http.Request.Cookies.ContainsKey(EntraSignIn.CookieName) ? EntraSignIn.SessionScheme : CookieAuthenticationDefaults.AuthenticationScheme);
+        authentication.AddPolicyScheme(AnyBearer, "Stoa or Entra bearer token", o => o.ForwardDefaultSelector = http =>
+            entra && EntraSignIn.IsEntraToken(http.Request.Headers.Authorization.ToString()) ? EntraSignIn.BearerScheme : BearerTokenHandler.SchemeName);
+        // Reads and exports also take the dashboard's session, so a signed-in person can download
+        // from the browser; ingestion and the hub take bearer tokens only.
         authentication.AddPolicyScheme(BearerOrSession, "Bearer token or dashboard session", o => o.ForwardDefaultSelector = http =>
-            http.Request.Headers.Authorization.Count == 0 && http.Request.Cookies.ContainsKey(SignInEndpoints.CookieName)
-                ? CookieAuthenticationDefaults.AuthenticationScheme
-                : BearerTokenHandler.SchemeName);
+            http.Request.Headers.Authorization.Count == 0 && (http.Request.Cookies.ContainsKey(SignInEndpoints.CookieName)
+                || entra && http.Request.Cookies.ContainsKey(EntraSignIn.CookieName))
+                ? Session
+                : AnyBearer);
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddSingleton<SignInLinks>();
@@ -83,7 +94,7 @@ public static class StoaExtensions
             await health.IsHealthyAsync(ct) ? Results.Ok(new { status = "ok" }) : Results.StatusCode(503));
 
         app.MapGroup("/v1")
-            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerTokenHandler.SchemeName })
+            .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })
             .DisableAntiforgery()
             .MapIngest();
         var reads = app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerOrSession });
@@ -93,6 +104,7 @@ public static class StoaExtensions
 
         app.MapHub<AuditHub>(AuditHub.Path);
         app.MapDashboardSignIn();
+        if (EntraSignIn.IsConfigured(app.Configuration)) app.MapEntraSignIn();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }

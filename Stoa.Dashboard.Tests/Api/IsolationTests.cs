@@ -1,43 +1,86 @@
 using System.Text.Json.Nodes;
 using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Auth.Entra;
 using Stoa.Dashboard.Tests.Support;
 
 namespace Stoa.Dashboard.Tests.Api;
 
-/// <summary>A client of tenant A sees its own consumers' records and nothing else, on every endpoint, not even in a count.</summary>
-public sealed class IsolationTests(IsolationTests.World world) : IClassFixture<IsolationTests.World>
+/// <summary>Tenant A with a client's consumer and another, tenant B beside it, and an operator and a client to ask.</summary>
+public interface IIsolationWorld
 {
-    private static readonly DateTimeOffset T0 = StoaApp.Epoch.AddHours(-2);
+    string A { get; }
+    string B { get; }
+    HttpClient Operator { get; }
+    HttpClient Client { get; }
+}
 
-    /// <summary>Tenant A with our consumer and another, tenant B beside it; tokens of each role.</summary>
-    public sealed class World : StoaApp, IAsyncLifetime
+public static class IsolationData
+{
+    public static readonly DateTimeOffset T0 = StoaApp.Epoch.AddHours(-2);
+
+    public static async Task SeedAsync(HttpClient ingest, string a, string b)
     {
-        public string A { get; } = NewTenant("a");
-        public string B { get; } = NewTenant("b");
-        public HttpClient Operator { get; private set; } = null!;
-        public HttpClient Client { get; private set; } = null!;
+        await ingest.IngestAsync(a,
+            Events.Request("mine1", T0, consumer: "cons_mine", status: 200),
+            Events.Request("mine2", T0.AddMinutes(1), consumer: "cons_mine", status: 500),
+            Events.Request("other1", T0.AddMinutes(2), consumer: "cons_other", status: 200),
+            Events.Request("other2", T0.AddMinutes(3), consumer: "cons_other", status: 429),
+            Events.Security("s-mine-actor", T0, "rate_limit_exceeded", actor: "cons_mine", target: "policy:rl"),
+            Events.Security("s-mine-target", T0, "consumer_suspended", actor: "admin", target: "cons_mine", outcome: "success"),
+            Events.Security("s-other", T0, "rate_limit_exceeded", actor: "cons_other", target: "policy:rl"),
+            Events.Security("s-ip", T0, "auth_failed", actor: "1.2.3.4", target: "key_x"),
+            Events.Business(T0, actor: "cons_mine", resourceId: "m1"),
+            Events.Business(T0, actor: "cons_other", resourceId: "o1"));
+        await ingest.IngestAsync(b, Events.Request("b1", T0, consumer: "cons_mine"), Events.Security("sb", T0, actor: "cons_mine"));
+    }
+}
 
-        public async Task InitializeAsync()
-        {
-            Operator = await OperatorAsync();
-            Client = await ClientWithTokenAsync(Roles.Client, [A], ["cons_mine"], "client-mine");
-            await Operator.IngestAsync(A,
-                Events.Request("mine1", T0, consumer: "cons_mine", status: 200),
-                Events.Request("mine2", T0.AddMinutes(1), consumer: "cons_mine", status: 500),
-                Events.Request("other1", T0.AddMinutes(2), consumer: "cons_other", status: 200),
-                Events.Request("other2", T0.AddMinutes(3), consumer: "cons_other", status: 429),
-                Events.Security("s-mine-actor", T0, "rate_limit_exceeded", actor: "cons_mine", target: "policy:rl"),
-                Events.Security("s-mine-target", T0, "consumer_suspended", actor: "admin", target: "cons_mine", outcome: "success"),
-                Events.Security("s-other", T0, "rate_limit_exceeded", actor: "cons_other", target: "policy:rl"),
-                Events.Security("s-ip", T0, "auth_failed", actor: "1.2.3.4", target: "key_x"),
-                Events.Business(T0, actor: "cons_mine", resourceId: "m1"),
-                Events.Business(T0, actor: "cons_other", resourceId: "o1"));
-            await Operator.IngestAsync(B, Events.Request("b1", T0, consumer: "cons_mine"), Events.Security("sb", T0, actor: "cons_mine"));
-        }
+/// <summary>Signed in with Stoa tokens.</summary>
+public sealed class TokenWorld : StoaApp, IIsolationWorld, IAsyncLifetime
+{
+    public string A { get; } = NewTenant("a");
+    public string B { get; } = NewTenant("b");
+    public HttpClient Operator { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
 
-        Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync()
+    {
+        Operator = await OperatorAsync();
+        Client = await ClientWithTokenAsync(Roles.Client, [A], ["cons_mine"], "client-mine");
+        await IsolationData.SeedAsync(Operator, A, B);
     }
 
+    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>Signed in with Microsoft Entra ID: the operator calls with an access token, the client browses with a session.</summary>
+public sealed class EntraWorld : EntraApp, IIsolationWorld
+{
+    public string A { get; } = NewTenant("a");
+    public string B { get; } = NewTenant("b");
+    public HttpClient Operator { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var operatorUser = DirectoryUser.New("olivia", EntraUser.OperatorAppRole);
+        var clientUser = DirectoryUser.New("carl", EntraUser.ClientAppRole);
+        await GrantAsync(operatorUser, A);
+        await GrantAsync(operatorUser, B);
+        await GrantAsync(clientUser, A, "cons_mine");
+        Operator = WithAccessToken(operatorUser);
+        Client = await SignInAsync(clientUser);
+        await IsolationData.SeedAsync(Operator, A, B);
+    }
+}
+
+/// <summary>
+/// A client of tenant A sees its own consumers' records and nothing else, on every endpoint, not
+/// even in a count; the same whether it signed in with a Stoa token or with Microsoft Entra ID.
+/// </summary>
+public abstract class IsolationTests<TWorld>(TWorld world) where TWorld : IIsolationWorld
+{
     private static IEnumerable<string> Values(JsonNode page, string array, string field) =>
         page[array]!.AsArray().Select(e => (string)e![field]!);
 
@@ -139,13 +182,18 @@ public sealed class IsolationTests(IsolationTests.World world) : IClassFixture<I
         await (await world.Client.GetAsync($"/v1/quotas/{world.B}/stats")).ProblemAsync(403);
     }
 
+}
+
+public sealed class TokenIsolationTests(TokenWorld world) : IsolationTests<TokenWorld>(world), IClassFixture<TokenWorld>
+{
+    private readonly TokenWorld world = world;
     [Fact]
     public async Task An_operator_granted_some_tenants_reads_only_those()
     {
         var scoped = await world.ClientWithTokenAsync(Roles.Operator, [world.A]);
         Assert.Equal(4, (int)(await scoped.GetJsonAsync($"/v1/audit/{world.A}"))["count"]!);
         await (await scoped.GetAsync($"/v1/audit/{world.B}")).ProblemAsync(403);
-        await (await scoped.PostAsync(world.B, Events.Request("nope", T0))).ProblemAsync(403);
+        await (await scoped.PostAsync(world.B, Events.Request("nope", IsolationData.T0))).ProblemAsync(403);
     }
 
     [Fact]
@@ -179,3 +227,5 @@ public sealed class IsolationTests(IsolationTests.World world) : IClassFixture<I
         }
     }
 }
+
+public sealed class EntraIsolationTests(EntraWorld world) : IsolationTests<EntraWorld>(world), IClassFixture<EntraWorld>;

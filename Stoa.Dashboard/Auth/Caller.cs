@@ -11,12 +11,15 @@ public sealed class Caller
 {
     private readonly HashSet<string> _tenants;
 
-    private Caller(string name, string role, HashSet<string> tenants, HashSet<string> consumers)
+    private readonly ILookup<string, string> _consumersByTenant;
+
+    private Caller(string name, string role, HashSet<string> tenants, HashSet<string> consumers, ILookup<string, string> consumersByTenant)
     {
         Name = name;
         Role = role;
         _tenants = tenants;
         Consumers = consumers;
+        _consumersByTenant = consumersByTenant;
     }
 
     public string Name { get; }
@@ -28,7 +31,8 @@ public sealed class Caller
         user.Identity?.Name ?? "unknown",
         user.FindFirstValue(ClaimTypes.Role) ?? "",
         user.FindAll(StoaClaims.Tenant).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
-        user.FindAll(StoaClaims.Consumer).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+        user.FindAll(StoaClaims.Consumer).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+        user.FindAll(StoaClaims.ConsumerIn).Select(c => c.Value.Split(' ', 2)).Where(p => p.Length == 2).ToLookup(p => p[0], p => p[1]));
 
     public bool IsGranted(string tenantId) => AllTenants || _tenants.Contains(tenantId);
 
@@ -38,7 +42,9 @@ public sealed class Caller
 
     /// <summary>The slice of a tenant this caller reads: all of it, or a client's consumers alone.</summary>
     public AuditScope ReadScope(string tenantId) =>
-        new(tenantId, Role == Roles.Client ? Consumers : null);
+        new(tenantId, Role != Roles.Client ? null
+            : _consumersByTenant.Contains(tenantId) ? Consumers.Concat(_consumersByTenant[tenantId]).ToHashSet(StringComparer.Ordinal)
+            : Consumers);
 
     /// <summary>The tenants this caller may read, among those that exist.</summary>
     public IEnumerable<string> ReadableAmong(IEnumerable<string> tenantIds) =>

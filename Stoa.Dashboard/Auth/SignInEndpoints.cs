@@ -19,13 +19,7 @@ public static class SignInEndpoints
             options.Cookie.SameSite = SameSiteMode.Lax;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
-            // The API answers a stale session as it answers a bad token, not with a redirect to a page.
-            options.Events.OnRedirectToLogin = context =>
-            {
-                if (!context.Request.Path.StartsWithSegments("/v1")) context.Response.Redirect(context.RedirectUri);
-                else context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                return Task.CompletedTask;
-            };
+            options.Events.OnRedirectToLogin = RedirectPagesOnly;
             // A revoked or expired token ends the session built on it.
             options.Events.OnValidatePrincipal = async context =>
             {
@@ -38,6 +32,14 @@ public static class SignInEndpoints
                 }
             };
         });
+    }
+
+    /// <summary>The API answers a stale session as it answers a bad token, not with a redirect to a page.</summary>
+    public static Task RedirectPagesOnly(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        if (!context.Request.Path.StartsWithSegments("/v1")) context.Response.Redirect(context.RedirectUri);
+        else context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
     }
 
     public static void MapDashboardSignIn(this WebApplication app)
@@ -59,9 +61,12 @@ public static class SignInEndpoints
             return Results.Redirect(token.Role == Roles.Client ? $"/export?tenant={token.Tenants}" : "/");
         }).AllowAnonymous();
 
-        app.MapPost("/auth/signout", async (HttpContext http) =>
+        app.MapPost("/auth/signout", async (HttpContext http, IAuthenticationSchemeProvider schemes) =>
         {
+            await Entra.SignInRecord.SignedOutAsync(http);
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            if (await schemes.GetSchemeAsync(Entra.EntraSignIn.SessionScheme) is not null)
+                await http.SignOutAsync(Entra.EntraSignIn.SessionScheme);
             return Results.Redirect("/signin");
         }).AllowAnonymous();
     }
@@ -70,6 +75,6 @@ public static class SignInEndpoints
         CookieAuthenticationDefaults.AuthenticationScheme, TokenPrincipal.Create(token, CookieAuthenticationDefaults.AuthenticationScheme));
 
     /// <summary>Only a path on this site: a sign-in must never redirect elsewhere.</summary>
-    private static string LocalOnly(string? url) =>
+    public static string LocalOnly(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
 }

@@ -3,10 +3,14 @@ using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Ingest;
 
-/// <summary>Records what people do to the store (exports, access granted or revoked) as <c>admin_action</c> security events of the tenant.</summary>
+/// <summary>
+/// Records what people do to the store (exports, access granted or revoked, sign-ins) as
+/// <c>admin_action</c> security events of the tenant, and refused sign-ins as <c>auth_failed</c>.
+/// </summary>
 public sealed class AdminActions(EventWriter writer, TimeProvider clock)
 {
-    public async Task RecordAsync(string tenantId, string actor, string target, object details, bool succeeded = true)
+    public async Task RecordAsync(string tenantId, string actor, string target, object details, bool succeeded = true,
+        string eventType = "admin_action")
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var batch = new EventBatch();
@@ -14,7 +18,7 @@ public sealed class AdminActions(EventWriter writer, TimeProvider clock)
         {
             TenantId = tenantId,
             EventId = $"admin_{now}_{Guid.NewGuid():N}",
-            EventType = "admin_action",
+            EventType = eventType,
             TimestampMs = now,
             Actor = actor,
             Target = target,

@@ -26,7 +26,7 @@ public sealed record HubFilter(string? ConsumerId = null, int? StatusClass = nul
 /// it asks: a client gets its own consumers' events only. Events arrive as <c>events</c> messages,
 /// each an array of events in the API's JSON.
 /// </summary>
-[Authorize(AuthenticationSchemes = BearerTokenHandler.SchemeName)]
+[Authorize(AuthenticationSchemes = StoaExtensions.AnyBearer)]
 public sealed class AuditHub(HubSubscriptions subscriptions, TenantAccess access) : Hub
 {
     public const string Path = "/hubs/audit";

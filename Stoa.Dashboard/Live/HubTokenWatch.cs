@@ -2,8 +2,12 @@ using Stoa.Dashboard.Auth;
 
 namespace Stoa.Dashboard.Live;
 
-/// <summary>Closes, within seconds, every hub connection whose token has been revoked or has expired.</summary>
-public sealed class HubTokenWatch(HubSubscriptions subscriptions, TokenService tokens, ILogger<HubTokenWatch> logger) : BackgroundService
+/// <summary>
+/// Closes, within seconds, every hub connection whose token has been revoked or has expired: a
+/// Stoa token as the store says, an Entra access token at its expiry (Entra cannot be asked).
+/// </summary>
+public sealed class HubTokenWatch(HubSubscriptions subscriptions, TokenService tokens, TimeProvider clock, ILogger<HubTokenWatch> logger)
+    : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -25,8 +29,16 @@ public sealed class HubTokenWatch(HubSubscriptions subscriptions, TokenService t
 
     public async Task CloseRevokedAsync(CancellationToken ct)
     {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
         foreach (var group in subscriptions.Connections.GroupBy(c => c.TokenId))
         {
+            if (group.Key == "")
+            {
+                foreach (var (_, connection) in group)
+                    if (!long.TryParse(connection.User?.FindFirst(StoaClaims.ExpiresAt)?.Value, out var expires) || expires <= now)
+                        connection.Abort();
+                continue;
+            }
             if (await tokens.FindActiveAsync(group.Key, ct) is not null) continue;
             foreach (var (_, connection) in group)
             {

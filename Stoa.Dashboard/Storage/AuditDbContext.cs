@@ -11,6 +11,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<ApiToken> Tokens => Set<ApiToken>();
     public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
+    public DbSet<EntraGrant> EntraGrants => Set<EntraGrant>();
     public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -67,6 +68,12 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         {
             e.ToTable("api_tokens");
             e.HasIndex(t => t.SecretHash).IsUnique();
+        });
+        model.Entity<EntraGrant>(e =>
+        {
+            e.ToTable("entra_grants");
+            e.HasIndex(g => new { g.Subject, g.TenantId }).IsUnique();
+            e.HasIndex(g => g.TenantId);
         });
         model.Entity<SignInLink>(e =>
         {

@@ -117,3 +117,19 @@ public sealed class RequestRollup
     public long BytesIn { get; set; }
     public long BytesOut { get; set; }
 }
+
+/// <summary>
+/// What a Microsoft Entra user may see of one tenant. The role comes from the user's Entra app
+/// role; the tenant (and, for a client, the consumers) from here, managed by the tenant's operators.
+/// </summary>
+public sealed class EntraGrant
+{
+    public long Id { get; set; }
+    /// <summary>The user's object id or email, lower-cased.</summary>
+    public required string Subject { get; set; }
+    public required string TenantId { get; set; }
+    /// <summary>Space-separated consumer ids a client may see of the tenant; operators see them all.</summary>
+    public string Consumers { get; set; } = "";
+    public long CreatedAtMs { get; set; }
+    public required string CreatedBy { get; set; }
+}

@@ -21,6 +21,7 @@ public sealed partial class MainLayout : IDisposable
     private string? _browserZone;
     private List<string> _tenants = [];
     private Caller? _caller;
+    private System.Security.Claims.ClaimsPrincipal _user = new();
 
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required AuthenticationStateProvider Authentication { get; init; }
@@ -30,7 +31,7 @@ public sealed partial class MainLayout : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        var user = (await Authentication.GetAuthenticationStateAsync()).User;
+        var user = _user = (await Authentication.GetAuthenticationStateAsync()).User;
         _caller = Caller.From(user);
         _tenants = await Access.ReadableTenantsAsync(user, CancellationToken.None);
         Navigation.LocationChanged += OnLocationChanged;

@@ -140,6 +140,47 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("business_events", (string)null);
                 });
 
+            modelBuilder.Entity("Stoa.Dashboard.Storage.EntraGrant", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Consumers")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumers");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("Subject", "TenantId")
+                        .IsUnique();
+
+                    b.ToTable("entra_grants", (string)null);
+                });
+
             modelBuilder.Entity("Stoa.Dashboard.Storage.RequestEvent", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Auth.Entra;
+
+/// <summary>
+/// Entra sign-ins, sign-outs and rejected tokens as security events of the tenants concerned: the
+/// tenants a user is granted, or the tenant a rejected API call was for. With no tenant concerned
+/// (a user nobody granted anything yet) there is only the log, so failed calls cannot create tenants.
+/// </summary>
+public static class SignInRecord
+{
+    public static async Task SignedInAsync(HttpContext http, ClaimsPrincipal principal)
+    {
+        if (EntraUser.From(principal) is not { } user) return;
+        var grants = await http.RequestServices.GetRequiredService<EntraGrants>().ForUserAsync(user.ObjectId, user.Email, http.RequestAborted);
+        var actions = http.RequestServices.GetRequiredService<AdminActions>();
+        var actor = user.Email ?? user.ObjectId;
+        if (user.Role is null || grants.Count == 0)
+        {
+            http.RequestServices.GetRequiredService<ILogger<EntraUser>>().LogWarning(
+                "Entra user {ObjectId} ({Email}) signed in without {Missing}: shown the ask-your-operator page",
+                user.ObjectId, user.Email, user.Role is null ? "a Stoa app role" : "any grant");
+        }
+        foreach (var tenant in grants.Select(g => g.TenantId).Distinct())
+            await actions.RecordAsync(tenant, actor, $"entra_user:{user.ObjectId}", new { action = "entra_sign_in", role = user.Role ?? "none" },
+                succeeded: user.Role is not null, eventType: user.Role is null ? "auth_failed" : "admin_action");
+    }
+
+    public static async Task SignedOutAsync(HttpContext http)
+    {
+        if (http.User.FindFirstValue(StoaClaims.EntraObjectId) is not { } objectId) return;
+        var actions = http.RequestServices.GetRequiredService<AdminActions>();
+        foreach (var tenant in http.User.FindAll(StoaClaims.Tenant).Select(c => c.Value).Distinct())
+            await actions.RecordAsync(tenant, http.User.Identity?.Name ?? objectId, $"entra_user:{objectId}", new { action = "entra_sign_out" });
+    }
+
+    /// <summary>An Entra access token that did not validate, recorded as <c>auth_failed</c> of the tenant the call was for, if it exists.</summary>
+    public static async Task TokenRejectedAsync(HttpContext http, Exception reason)
+    {
+        var segments = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var tenant = segments is ["v1", "audit" or "quotas", var t, ..] ? t : null;
+        http.RequestServices.GetRequiredService<ILogger<EntraUser>>().LogWarning("An Entra access token was rejected: {Reason}", reason.Message);
+        if (tenant is null) return;
+        var factory = http.RequestServices.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync(http.RequestAborted))
+            if (!await db.Tenants.AnyAsync(x => x.TenantId == tenant, http.RequestAborted)) return;
+        await http.RequestServices.GetRequiredService<AdminActions>().RecordAsync(tenant, http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            "entra_token", new { reason = reason.GetType().Name, path = http.Request.Path.Value }, succeeded: false, eventType: "auth_failed");
+    }
+}
