@@ -16,7 +16,7 @@ using Stoa.Dashboard.Tests.Support;
 namespace Stoa.Dashboard.Tests.Live;
 
 /// <summary>The real server on Kestrel, every log line kept, so tests can also prove what is never logged.</summary>
-public sealed class LiveApp : StoaApp, IAsyncLifetime
+public class LiveApp : StoaApp, IAsyncLifetime
 {
     public ConcurrentQueue<string> Logs { get; } = new();
     public Uri BaseUri { get; private set; } = null!;
@@ -33,7 +33,7 @@ public sealed class LiveApp : StoaApp, IAsyncLifetime
         builder.ConfigureLogging(logging => logging.AddProvider(new CollectingLoggerProvider(Logs)));
     }
 
-    public Task InitializeAsync()
+    public virtual Task InitializeAsync()
     {
         UseKestrel(0);
         StartServer();
@@ -92,7 +92,7 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly DateTimeOffset T0 = StoaApp.Epoch.AddMinutes(-5);
 
-    private static async Task<JsonElement> NextAsync(ChannelReader<JsonElement> events)
+    public static async Task<JsonElement> NextAsync(ChannelReader<JsonElement> events)
     {
         using var timeout = new CancellationTokenSource(Patience);
         return await events.ReadAsync(timeout.Token);
@@ -256,5 +256,49 @@ public sealed class TailCommandTests(LiveApp app) : IClassFixture<LiveApp>
         await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         Assert.Equal(1, process.ExitCode);
         Assert.Contains("Cannot tail", error);
+    }
+}
+
+/// <summary>The live server configured for Microsoft Entra ID, against a local authority.</summary>
+public sealed class EntraLiveApp : LiveApp
+{
+    public LocalAuthority Authority { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        Authority = await LocalAuthority.StartAsync();
+        foreach (var (key, value) in Authority.AzureAdSettings()) Settings[key] = value;
+        await base.InitializeAsync();
+    }
+}
+
+public sealed class EntraHubTests(EntraLiveApp app) : IClassFixture<EntraLiveApp>
+{
+    [Fact]
+    public async Task An_entra_client_subscribes_with_an_access_token_and_receives_only_its_consumers_events()
+    {
+        var tenant = StoaApp.NewTenant();
+        var user = DirectoryUser.New("claire", Stoa.Dashboard.Auth.Entra.EntraUser.ClientAppRole);
+        Assert.Null(await app.Services.GetRequiredService<Stoa.Dashboard.Auth.Entra.EntraGrants>().GrantAsync(EntraApp.GrantingOperator, tenant, user.Email, ["cons_mine"]));
+        var ingest = await app.OperatorAsync(tenant);
+        var (connection, events) = await app.ConnectAsync(app.Authority.Mint(user));
+        await connection.InvokeAsync("Subscribe", tenant, new HubFilter());
+        // The watch that closes revoked tokens' connections leaves an Entra token's alone until it expires.
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<HubTokenWatch>().Single().CloseRevokedAsync(CancellationToken.None);
+
+        var t0 = StoaApp.Epoch.AddMinutes(-5);
+        await ingest.IngestAsync(tenant, Events.Request("other", t0, consumer: "cons_other"));
+        await ingest.IngestAsync(tenant, Events.Request("mine", t0, consumer: "cons_mine"));
+
+        Assert.Equal("mine", (await HubTests.NextAsync(events)).GetProperty("request_id").GetString());
+        Assert.False(events.TryRead(out _));
+        await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_forged_entra_token_cannot_connect()
+    {
+        var forged = app.Authority.Mint(DirectoryUser.New("eve", Stoa.Dashboard.Auth.Entra.EntraUser.OperatorAppRole), signWith: LocalAuthority.ForgedKey());
+        await Assert.ThrowsAnyAsync<Exception>(() => app.ConnectAsync(forged));
     }
 }
