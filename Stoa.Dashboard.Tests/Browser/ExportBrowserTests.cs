@@ -25,13 +25,16 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         return link;
     }
 
-    private static async Task<(IDownload Download, string Path)> DownloadAsync(IPage page)
+    /// <summary>The downloaded file's bytes; the file itself is not kept.</summary>
+    private static async Task<(IDownload Download, MemoryStream Content)> DownloadAsync(IPage page)
     {
         var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-download"));
         var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}-{download.SuggestedFilename}");
         await download.SaveAsAsync(path);
         await page.WaitForSelectorAsync("#export-result");
-        return (download, path);
+        var content = new MemoryStream(await File.ReadAllBytesAsync(path));
+        File.Delete(path);
+        return (download, content);
     }
 
     [Fact]
@@ -46,9 +49,9 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         var expected = long.Parse((await page.GetAttributeAsync("#export-rows", "data-rows"))!);
         Assert.True(expected > 100, $"the client has {expected} rows in the window");
 
-        var (csvDownload, csvPath) = await DownloadAsync(page);
+        var (csvDownload, csvContent) = await DownloadAsync(page);
         Assert.Matches(@"^stoa-audit_tenant_abc_requests_\d{8}T\d{6}Z_\d{8}T\d{6}Z\.csv$", csvDownload.SuggestedFilename);
-        var csv = Csv.Parse(await File.ReadAllTextAsync(csvPath));
+        var csv = Csv.Parse(await new StreamReader(csvContent).ReadToEndAsync());
         var consumerColumn = csv[0].IndexOf("consumer_id");
         Assert.Equal(expected, csv.Count - 1);
         Assert.All(csv.Skip(1), row => Assert.Equal("cons_xyz789", row[consumerColumn]));
@@ -56,8 +59,8 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
 
         await page.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc&days=14&format=xlsx");
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
-        var (_, xlsxPath) = await DownloadAsync(page);
-        using var book = new XLWorkbook(xlsxPath);
+        var (_, xlsxContent) = await DownloadAsync(page);
+        using var book = new XLWorkbook(xlsxContent);
         var sheet = book.Worksheet("data");
         var rows = sheet.RangeUsed()!.Rows().Skip(1).ToList();
         Assert.Equal(expected, rows.Count);
