@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Stoa.Dashboard.Storage;
@@ -24,25 +25,36 @@ public sealed class ConsumerUsage
         var middle = fromMs + (toMs - fromMs) / 2;
         var options = (DbContextOptions<AuditDbContext>)db.GetService<IDbContextOptions>();
         var halves = await Task.WhenAll(
-            Task.Run(() => CountHalfAsync(options, scope, consumerId, fromMs, middle, ct), ct),
-            Task.Run(() => CountHalfAsync(options, scope, consumerId, middle, toMs, ct), ct));
+            Task.Run(() => CountHalf(options, scope, consumerId, fromMs, middle, ct), ct),
+            Task.Run(() => CountHalf(options, scope, consumerId, middle, toMs, ct), ct));
         return halves[0].Add(halves[1]);
     }
 
-    private static async Task<ConsumerUsage> CountHalfAsync(DbContextOptions<AuditDbContext> options, AuditScope scope, string consumerId,
+    private static ConsumerUsage CountHalf(DbContextOptions<AuditDbContext> options, AuditScope scope, string consumerId,
         long fromMs, long toMs, CancellationToken ct)
     {
-        await using var db = new AuditDbContext(options);
-        var usage = new ConsumerUsage();
+        using var db = new AuditDbContext(options);
         var rows = db.Requests(scope).Where(r => r.ConsumerId == consumerId).InWindow(new TimeWindow(fromMs, toMs))
-            .Select(r => new { r.Method, r.LatencyMs, r.KeyId, r.Path });
-        await foreach (var row in rows.AsAsyncEnumerable().WithCancellation(ct))
+            .Select(r => new UsageRow(r.Method, r.LatencyMs, r.KeyId, r.Path));
+        return Count(rows.AsEnumerable(), ct);
+    }
+
+    private sealed record UsageRow(string Method, long LatencyMs, string? KeyId, string Path);
+
+    // Optimised from the first call: left to tiered compilation, the first few profiles a server
+    // shows would run this loop unoptimised, at twice the time.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static ConsumerUsage Count(IEnumerable<UsageRow> rows, CancellationToken ct)
+    {
+        var usage = new ConsumerUsage();
+        foreach (var row in rows)
         {
             Increment(usage.Methods, row.Method, 1);
             Increment(usage.Paths, row.Path, 1);
             Increment(usage.Latencies, row.LatencyMs, 1);
             if (row.KeyId is not null) usage.Keys.Add(row.KeyId);
         }
+        ct.ThrowIfCancellationRequested();
         return usage;
     }
 
