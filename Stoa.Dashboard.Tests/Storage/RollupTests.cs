@@ -53,6 +53,8 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
         { DayMs - 1, DayMs + 1 },                          // two milliseconds across midnight
         { 5 * HourMs + 1, 29 * HourMs },                   // ragged start, aligned end
         { -DayMs, DayMs / 2 },                             // starting before any event
+        { 2 * HourMs + 7, 2 * DayMs - 2 * HourMs - 5 },    // 21 h runs on both sides: read as days minus hours
+        { 30 * HourMs + 60_000, 54 * HourMs + 60_000 },     // 24 h ending mid-day, as triage asks
     };
 
     [Theory]
@@ -147,6 +149,19 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
         for (var i = 1; i < segments.Count; i++) Assert.Equal(segments[i - 1].ToMs, segments[i].FromMs);
         Assert.Equal(2 * DayMs, segments[2].ToMs - segments[2].FromMs);
         Assert.Equal([0L], RollupQueries.Split(from, from + 60_000).Select(s => s.SpanMs));
+    }
+
+    [Fact]
+    public void A_run_of_more_than_twelve_hours_in_a_day_is_read_as_the_day_minus_the_other_hours()
+    {
+        var day = new DateTimeOffset(2026, 3, 9, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var (from, to) = (day - 8 * HourMs + 123, day + 16 * HourMs + 456); // 24 h ending at 16:00 and a bit
+        var segments = RollupQueries.SplitWithComplements(from, to);
+        Assert.Equal(
+            [(0L, from, day - 8 * HourMs + HourMs, 1), (HourMs, day - 7 * HourMs, day, 1), // 7 whole hours before midnight: as hours
+             (DayMs, day, day + DayMs, 1), (HourMs, day + 16 * HourMs, day + DayMs, -1),   // 16 after it: the day minus its last 8
+             (0L, day + 16 * HourMs, to, 1)],
+            segments.Select(s => (s.SpanMs, s.FromMs, s.ToMs, s.Sign)));
     }
 
     private Task<(string, long)> SeededAsync() => _seed ??= SeedAsync();

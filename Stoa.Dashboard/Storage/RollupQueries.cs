@@ -32,8 +32,11 @@ public static class RollupQueries
         FROM request_rollups WHERE span = 3600000 GROUP BY tenant_id, bucket / 86400000, consumer_id, status_code;
         """;
 
-    /// <summary>A part of a window: read from the rollups of <paramref name="SpanMs"/>, or from the events when it is 0.</summary>
-    public sealed record Segment(long SpanMs, long FromMs, long ToMs);
+    /// <summary>
+    /// A part of a window: read from the rollups of <paramref name="SpanMs"/>, or from the events when
+    /// it is 0; added, or subtracted when <paramref name="Sign"/> is -1.
+    /// </summary>
+    public sealed record Segment(long SpanMs, long FromMs, long ToMs, int Sign = 1);
 
     /// <summary>Cuts [from, to) into raw edges, whole hours and whole days, largest first where they fit.</summary>
     public static List<Segment> Split(long fromMs, long toMs)
@@ -60,6 +63,37 @@ public static class RollupQueries
         return segments;
     }
 
+    /// <summary>
+    /// As <see cref="Split"/>, but a run of more than 12 hours inside one day is read as the whole day
+    /// minus the hours of that day outside the run: a 24-hour window ending now reads one day and an
+    /// hour or two instead of up to 23 hours. Only for answers by day or for the whole window.
+    /// </summary>
+    public static List<Segment> SplitWithComplements(long fromMs, long toMs)
+    {
+        var segments = new List<Segment>();
+        foreach (var segment in Split(fromMs, toMs))
+        {
+            if (segment.SpanMs != HourMs)
+            {
+                segments.Add(segment);
+                continue;
+            }
+            for (var day = Floor(segment.FromMs, DayMs); day < segment.ToMs; day += DayMs)
+            {
+                var (from, to) = (Math.Max(segment.FromMs, day), Math.Min(segment.ToMs, day + DayMs));
+                if (to - from <= DayMs / 2)
+                {
+                    segments.Add(new Segment(HourMs, from, to));
+                    continue;
+                }
+                segments.Add(new Segment(DayMs, day, day + DayMs));
+                if (day < from) segments.Add(new Segment(HourMs, day, from, Sign: -1));
+                if (to < day + DayMs) segments.Add(new Segment(HourMs, to, day + DayMs, Sign: -1));
+            }
+        }
+        return segments;
+    }
+
     private static long Floor(long ms, long unit) => ms >= 0 ? ms / unit * unit : -((-ms + unit - 1) / unit * unit);
     private static long Ceiling(long ms, long unit) => -Floor(-ms, unit);
 
@@ -80,7 +114,7 @@ public static class RollupQueries
         string? consumerId = null, CancellationToken ct = default)
     {
         var rows = new List<ConsumerStatusCount>();
-        foreach (var segment in Split(fromMs, toMs))
+        foreach (var segment in SplitWithComplements(fromMs, toMs))
         {
             var part = segment.SpanMs == 0
                 ? await Events(db, scope, segment, consumerId).GroupBy(r => new { r.ConsumerId, r.StatusCode })
@@ -91,11 +125,14 @@ public static class RollupQueries
                     .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.Sum(r => r.Requests),
                         BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
                     .ToListAsync(ct);
-            rows.AddRange(part.Select(r => new ConsumerStatusCount(r.ConsumerId, r.Name!, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
+            // Names come from what is added (a subtracted hour's name may not be in the window at all).
+            rows.AddRange(part.Select(r => new ConsumerStatusCount(r.ConsumerId, segment.Sign > 0 ? r.Name! : "", r.StatusCode,
+                segment.Sign * r.Requests, segment.Sign * r.BytesIn, segment.Sign * r.BytesOut)));
         }
         return rows.GroupBy(r => (r.ConsumerId, r.StatusCode))
             .Select(g => new ConsumerStatusCount(g.Key.ConsumerId, g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal)!, g.Key.StatusCode,
                 g.Sum(r => r.Requests), g.Sum(r => r.BytesIn), g.Sum(r => r.BytesOut)))
+            .Where(c => c.Requests != 0) // all of it outside the window: subtracted to nothing
             .ToList();
     }
 
@@ -105,8 +142,10 @@ public static class RollupQueries
     {
         if (!Spans.Contains(bucketMs)) throw new ArgumentOutOfRangeException(nameof(bucketMs), "Buckets are hours or days.");
         var rows = new List<BucketStatusCount>();
-        // Day segments cannot answer by the hour; they are read as hours then.
-        foreach (var segment in Split(fromMs, toMs).Select(s => s.SpanMs > bucketMs ? s with { SpanMs = bucketMs } : s))
+        // By day, a long run of hours is the day minus the rest; by the hour, days are read as their hours.
+        var segments = bucketMs == DayMs ? SplitWithComplements(fromMs, toMs)
+            : Split(fromMs, toMs).Select(s => s.SpanMs > bucketMs ? s with { SpanMs = bucketMs } : s);
+        foreach (var segment in segments)
         {
             var part = segment.SpanMs == 0
                 ? await Events(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.TimestampMs / bucketMs, r.StatusCode })
@@ -115,10 +154,12 @@ public static class RollupQueries
                 : await Rollups(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.BucketMs / bucketMs, r.StatusCode })
                     .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.Sum(r => r.Requests), BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
                     .ToListAsync(ct);
-            rows.AddRange(part.Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode, r.Requests, r.BytesIn, r.BytesOut)));
+            rows.AddRange(part.Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode,
+                segment.Sign * r.Requests, segment.Sign * r.BytesIn, segment.Sign * r.BytesOut)));
         }
         return rows.GroupBy(r => (r.BucketMs, r.StatusCode))
             .Select(g => new BucketStatusCount(g.Key.BucketMs, g.Key.StatusCode, g.Sum(r => r.Requests), g.Sum(r => r.BytesIn), g.Sum(r => r.BytesOut)))
+            .Where(b => b.Requests != 0)
             .ToList();
     }
 }
