@@ -73,11 +73,17 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
             return;
         }
         foreach (var pending in written)
-        {
-            var committed = pending.Committed!;
-            pending.Outcome.TrySetResult(new IngestResult(committed.Count, pending.Batch.Count - committed.Count));
-            if (committed.Count > 0) Committed?.Invoke(committed);
-        }
+            pending.Outcome.TrySetResult(new IngestResult(pending.Committed!.Count, pending.Batch.Count - pending.Committed.Count));
+        // Stored and answered: whoever watches is told after, and a failing watcher fails nobody's ingest.
+        foreach (var committed in written.Select(w => w.Committed!).Where(c => c.Count > 0))
+            try
+            {
+                Committed?.Invoke(committed);
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Publishing a committed batch of {Tenant} failed", committed.TenantId);
+            }
     }
 
     private bool TryWriteInSavepoint(SqliteConnection connection, SqliteTransaction transaction, PendingWrite pending)
