@@ -26,14 +26,21 @@ public sealed class BrowserApp : StoaApp, IAsyncLifetime
         UseKestrel(0);
         StartServer();
         BaseUrl = ClientOptions.BaseAddress.ToString().TrimEnd('/');
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        (_playwright, Browser) = await LaunchChromiumAsync();
+    }
+
+    /// <summary>Debian's Chromium (never a downloaded one), headless.</summary>
+    public static async Task<(IPlaywright, IBrowser)> LaunchChromiumAsync()
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        Directory.CreateDirectory(ScreenshotFolder);
+        return (playwright, browser);
     }
 
     /// <summary>A fresh browser session signed in through a one-time link, as a person clicking it would be.</summary>
@@ -48,7 +55,9 @@ public sealed class BrowserApp : StoaApp, IAsyncLifetime
         return page;
     }
 
-    public Task ScreenshotAsync(IPage page, string name) =>
+    public Task ScreenshotAsync(IPage page, string name) => Screenshot(page, name);
+
+    public static Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png") });
 
     public new async Task DisposeAsync()
