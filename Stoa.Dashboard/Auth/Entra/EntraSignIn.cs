@@ -49,23 +49,34 @@ public static class EntraSignIn
             options.LoginPath = "/signin";
             options.Events.OnRedirectToLogin = SignInEndpoints.RedirectPagesOnly;
         });
+        // Each handler runs after whatever Microsoft.Identity.Web put there (an event is one Func: chained, not +=).
         services.Configure<OpenIdConnectOptions>(Scheme, options =>
         {
-            options.Events.OnTokenValidated += context => SignInRecord.SignedInAsync(context.HttpContext, context.Principal!);
-            options.Events.OnRemoteFailure += context =>
+            var validated = options.Events.OnTokenValidated;
+            options.Events.OnTokenValidated = async context =>
             {
+                await validated(context);
+                await SignInRecord.SignedInAsync(context.HttpContext, context.Principal!);
+            };
+            var failed = options.Events.OnRemoteFailure;
+            options.Events.OnRemoteFailure = async context =>
+            {
+                await failed(context);
                 // A sign-in Entra refused or that did not validate: back to the sign-in page, which says so.
-                context.HttpContext.RequestServices.GetRequiredService<ILogger<EntraUser>>()
-                    .LogWarning(context.Failure, "An Entra sign-in failed");
+                context.HttpContext.RequestServices.GetRequiredService<ILogger<EntraUser>>().LogWarning(context.Failure, "An Entra sign-in failed");
                 context.Response.Redirect("/signin?error=entra");
                 context.HandleResponse();
-                return Task.CompletedTask;
             };
         });
         services.Configure<JwtBearerOptions>(BearerScheme, options =>
         {
-            options.Events.OnAuthenticationFailed += context => SignInRecord.TokenRejectedAsync(context.HttpContext, context.Exception);
-            options.Events.OnChallenge += async context =>
+            var failed = options.Events.OnAuthenticationFailed;
+            options.Events.OnAuthenticationFailed = async context =>
+            {
+                await failed(context);
+                await SignInRecord.TokenRejectedAsync(context.HttpContext, context.Exception);
+            };
+            options.Events.OnChallenge = async context =>
             {
                 // The same answer as for a bad Stoa token: a problem that says what to send.
                 context.HandleResponse();
@@ -76,7 +87,13 @@ public static class EntraSignIn
                     .ExecuteAsync(context.HttpContext);
             };
         });
-        // These run after Microsoft.Identity.Web's own configuration (which sets the authority), before ASP.NET's checks.
+
+        // Two settings, after Microsoft.Identity.Web's own configuration (which sets the authority) and
+        // before ASP.NET's checks:
+        // - A local authority (tests, development) serves its metadata over plain HTTP; Entra itself never does.
+        // - Stoa serves one organisation's directory (guests are invited into it), so a token's issuer must be
+        //   exactly that directory's, as its metadata says: ASP.NET's own check. Microsoft.Identity.Web's
+        //   issuer validator is for apps open to any directory (TenantId "common" or "organizations").
         var oneDirectory = section["TenantId"] is not ("common" or "organizations" or "consumers");
         services.Configure<OpenIdConnectOptions>(Scheme, options =>
         {
@@ -89,12 +106,6 @@ public static class EntraSignIn
             if (oneDirectory) options.TokenValidationParameters.IssuerValidator = null;
         });
     }
-
-    // Why the two settings above:
-    // - A local authority (tests, development) serves its metadata over plain HTTP; Entra itself never does.
-    // - Stoa serves one organisation's directory (guests are invited into it), so a token's issuer must be
-    //   exactly that directory's, as its metadata says: ASP.NET's own check. Microsoft.Identity.Web's
-    //   issuer validator is for apps open to any directory (TenantId "common" or "organizations").
 
     public static void MapEntraSignIn(this WebApplication app)
     {
