@@ -47,16 +47,7 @@ public sealed record ConsumerProfile(
         // Latency as an exact histogram (one entry per distinct value), from which any percentile is exact.
         var latencies = usage.Latencies.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)).ToList();
         var keys = usage.Keys.ToList();
-        // Its security history: events it caused, and events on it or its keys. One index range per
-        // actor or target, merged here: a single query with OR or IN walks the tenant's whole window.
-        const int maxSecurity = 500;
-        var inWindow = db.Security(scope).InWindow(window);
-        var ranges = new List<IQueryable<SecurityEvent>> { inWindow.Where(s => s.Actor == consumerId) };
-        ranges.AddRange(keys.Append(consumerId).Select(target => inWindow.Where(s => s.Target == target)));
-        var security = new List<SecurityEvent>();
-        foreach (var range in ranges)
-            security.AddRange(await range.InOrder(ascending: false).Take(maxSecurity).AsNoTracking().ToListAsync(ct));
-        security = security.DistinctBy(s => s.Id).OrderByDescending(s => s.TimestampMs).ThenByDescending(s => s.Id).Take(maxSecurity).ToList();
+        var security = await SecurityHistoryAsync(db, scope, consumerId, keys, window, ct);
 
         return new ConsumerProfile(consumerId, latest.ConsumerName,
             ErrorMix.From(statuses.Select(s => (s.StatusCode, s.Requests))),
@@ -65,6 +56,23 @@ public sealed record ConsumerProfile(
             hourly.GroupBy(h => h.BucketMs).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(h => h.Requests))).ToList(),
             Percentile(latencies, 0.50), Percentile(latencies, 0.95),
             statuses.Sum(s => s.BytesIn), statuses.Sum(s => s.BytesOut), first, latest.TimestampMs, keys, security);
+    }
+
+    /// <summary>
+    /// Events the consumer caused, and events on it or its keys, newest first. One index range per
+    /// actor or target, merged here: a single query with OR or IN walks the tenant's whole window.
+    /// </summary>
+    private static async Task<List<SecurityEvent>> SecurityHistoryAsync(AuditDbContext db, AuditScope scope, string consumerId,
+        IEnumerable<string> keys, TimeWindow window, CancellationToken ct)
+    {
+        const int max = 500;
+        var inWindow = db.Security(scope).InWindow(window);
+        var ranges = new List<IQueryable<SecurityEvent>> { inWindow.Where(s => s.Actor == consumerId) };
+        ranges.AddRange(keys.Append(consumerId).Select(target => inWindow.Where(s => s.Target == target)));
+        var events = new List<SecurityEvent>();
+        foreach (var range in ranges)
+            events.AddRange(await range.InOrder(ascending: false).Take(max).AsNoTracking().ToListAsync(ct));
+        return events.DistinctBy(s => s.Id).OrderByDescending(s => s.TimestampMs).ThenByDescending(s => s.Id).Take(max).ToList();
     }
 
     /// <summary>Nearest-rank percentile, exact: the value at rank ⌈p·n⌉, read from a sorted histogram.</summary>
