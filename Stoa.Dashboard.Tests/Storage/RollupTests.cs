@@ -27,8 +27,9 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
             e["request_size_bytes"] = random.Next(0, 5000);
             e["response_size_bytes"] = random.Next(0, 90000);
             e["latency_ms"] = random.Next(1, 400);
+            if (random.Next(4) > 0) e["key_id"] = $"key_{random.Next(3)}";
             e["method"] = random.Next(4) == 0 ? "POST" : "GET";
-            e["path"] = $"/api/items/{random.Next(30)}";
+            e["path"] = random.Next(3) == 0 ? $"/api/éléments/{random.Next(30)}" : $"/api/items/{random.Next(30)}"; // non-ASCII too
             return (JsonNode)e;
         }).ToList();
         for (var i = 0; i < events.Count; i += 250)
@@ -117,6 +118,7 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
         Assert.Equal(latencies.Count == 0 ? 0 : latencies[(int)Math.Ceiling(0.95 * latencies.Count) - 1], profile.LatencyP95);
         Assert.Equal(latencies.Count == 0 ? 0 : latencies[(int)Math.Ceiling(0.50 * latencies.Count) - 1], profile.LatencyP50);
         Assert.Equal(rows.Sum(r => r.ResponseSizeBytes), profile.BytesOut);
+        Assert.Equal(rows.Where(r => r.KeyId != null).Select(r => r.KeyId!).Distinct().Order(StringComparer.Ordinal), profile.KeyIds);
     }
 
     [Fact]
