@@ -38,6 +38,9 @@ public sealed class Caller
 
     public bool MayRead(string tenantId) => (Role is Roles.Operator or Roles.Client) && IsGranted(tenantId);
 
+    /// <summary>An operator granted the tenant: who issues and revokes access to it.</summary>
+    public bool IsOperatorOf(string tenantId) => Role == Roles.Operator && IsGranted(tenantId);
+
     public bool MayIngest(string tenantId) => (Role is Roles.Operator or Roles.Ingest) && IsGranted(tenantId);
 
     /// <summary>The slice of a tenant this caller reads: all of it, or a client's consumers alone.</summary>

@@ -37,7 +37,7 @@ public sealed class ClientAccess(IDbContextFactory<AuditDbContext> factory, Toke
     public async Task<IssuedAccess> IssueAsync(Caller issuer, string tenantId, IReadOnlyList<string> consumers, string name,
         TimeSpan? expiresIn, TimeSpan linkValidFor, CancellationToken ct = default)
     {
-        if (issuer.Role != Roles.Operator || !issuer.MayRead(tenantId))
+        if (!issuer.IsOperatorOf(tenantId))
             throw new UnauthorizedAccessException("Only an operator of the tenant may issue client access.");
         var (token, secret) = await tokens.CreateAsync(new TokenRequest(Roles.Client, [tenantId], consumers, name, expiresIn), ct);
         var (_, code) = await links.IssueAsync(token.Id, linkValidFor, ct);
@@ -59,7 +59,7 @@ public sealed class ClientAccess(IDbContextFactory<AuditDbContext> factory, Toke
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var clients = await db.Tokens.AsNoTracking().Where(t => t.Role == Roles.Client).OrderByDescending(t => t.CreatedAtMs).ToListAsync(ct);
-        clients = clients.Where(t => caller.Role == Roles.Operator && caller.MayRead(t.Tenants)).ToList();
+        clients = clients.Where(t => caller.IsOperatorOf(t.Tenants)).ToList();
         var ids = clients.Select(t => t.Id).ToList();
         var latestLinks = (await db.SignInLinks.AsNoTracking().Where(l => ids.Contains(l.TokenId)).ToListAsync(ct))
             .GroupBy(l => l.TokenId).ToDictionary(g => g.Key, g => g.MaxBy(l => l.CreatedAtMs));
@@ -70,7 +70,7 @@ public sealed class ClientAccess(IDbContextFactory<AuditDbContext> factory, Toke
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var token = await db.Tokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.Role == Roles.Client, ct);
-        if (token is null || caller.Role != Roles.Operator || !caller.MayRead(token.Tenants)) return false;
+        if (token is null || !caller.IsOperatorOf(token.Tenants)) return false;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         token.RevokedAtMs ??= now;
         await db.SignInLinks.Where(l => l.TokenId == tokenId && l.RevokedAtMs == null)

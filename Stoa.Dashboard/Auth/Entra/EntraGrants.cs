@@ -22,7 +22,7 @@ public sealed class EntraGrants(IDbContextFactory<AuditDbContext> factory, Admin
 
     public async Task<List<EntraGrant>> ForTenantAsync(Caller caller, string tenantId, CancellationToken ct = default)
     {
-        if (!IsOperatorOf(caller, tenantId)) return [];
+        if (!caller.IsOperatorOf(tenantId)) return [];
         await using var db = await factory.CreateDbContextAsync(ct);
         return await db.EntraGrants.AsNoTracking().Where(g => g.TenantId == tenantId).OrderBy(g => g.Subject).ToListAsync(ct);
     }
@@ -31,7 +31,7 @@ public sealed class EntraGrants(IDbContextFactory<AuditDbContext> factory, Admin
     public async Task<string?> GrantAsync(Caller caller, string tenantId, string subject, IReadOnlyCollection<string> consumers,
         CancellationToken ct = default)
     {
-        if (!IsOperatorOf(caller, tenantId)) return "Only an operator of the tenant grants access to it.";
+        if (!caller.IsOperatorOf(tenantId)) return "Only an operator of the tenant grants access to it.";
         subject = subject.Trim().ToLowerInvariant();
         if (subject.Length is 0 or > 256 || subject.Contains(' ')) return "Give the user's email or object id.";
         var invalid = consumers.FirstOrDefault(c => !Identifiers.IsValid(c));
@@ -55,12 +55,10 @@ public sealed class EntraGrants(IDbContextFactory<AuditDbContext> factory, Admin
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var grant = await db.EntraGrants.FirstOrDefaultAsync(g => g.Id == grantId, ct);
-        if (grant is null || !IsOperatorOf(caller, grant.TenantId)) return false;
+        if (grant is null || !caller.IsOperatorOf(grant.TenantId)) return false;
         db.EntraGrants.Remove(grant);
         await db.SaveChangesAsync(ct);
         await actions.RecordAsync(grant.TenantId, caller.Name, $"entra_user:{grant.Subject}", new { action = "entra_access_revoked", subject = grant.Subject });
         return true;
     }
-
-    private static bool IsOperatorOf(Caller caller, string tenantId) => caller.Role == Roles.Operator && caller.MayRead(tenantId);
 }
