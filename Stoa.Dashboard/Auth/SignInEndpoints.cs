@@ -13,13 +13,7 @@ public static class SignInEndpoints
     {
         authentication.AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
         {
-            options.LoginPath = "/signin";
-            options.Cookie.Name = CookieName;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Lax;
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
-            options.SlidingExpiration = true;
-            options.Events.OnRedirectToLogin = RedirectPagesOnly;
+            ConfigureSession(options, CookieName);
             // A revoked or expired token ends the session built on it.
             options.Events.OnValidatePrincipal = async context =>
             {
@@ -34,8 +28,20 @@ public static class SignInEndpoints
         });
     }
 
+    /// <summary>A dashboard session, however it began (a Stoa token or Microsoft Entra ID): its cookie and lifetime.</summary>
+    public static void ConfigureSession(CookieAuthenticationOptions options, string cookieName)
+    {
+        options.LoginPath = "/signin";
+        options.Cookie.Name = cookieName;
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Lax;
+        options.ExpireTimeSpan = TimeSpan.FromHours(8);
+        options.SlidingExpiration = true;
+        options.Events.OnRedirectToLogin = RedirectPagesOnly;
+    }
+
     /// <summary>The API answers a stale session as it answers a bad token, not with a redirect to a page.</summary>
-    public static Task RedirectPagesOnly(RedirectContext<CookieAuthenticationOptions> context)
+    private static Task RedirectPagesOnly(RedirectContext<CookieAuthenticationOptions> context)
     {
         if (!context.Request.Path.StartsWithSegments("/v1")) context.Response.Redirect(context.RedirectUri);
         else context.Response.StatusCode = StatusCodes.Status401Unauthorized;

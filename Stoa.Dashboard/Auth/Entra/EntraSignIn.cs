@@ -39,19 +39,20 @@ public static class EntraSignIn
         services.AddSingleton<EntraGrants>();
         services.AddTransient<IClaimsTransformation, EntraClaimsTransformation>();
 
-        services.Configure<CookieAuthenticationOptions>(SessionScheme, options =>
-        {
-            options.Cookie.Name = CookieName;
-            options.Cookie.HttpOnly = true;
-            options.Cookie.SameSite = SameSiteMode.Lax;
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
-            options.SlidingExpiration = true;
-            options.LoginPath = "/signin";
-            options.Events.OnRedirectToLogin = SignInEndpoints.RedirectPagesOnly;
-        });
-        // Each handler runs after whatever Microsoft.Identity.Web put there (an event is one Func: chained, not +=).
+        services.Configure<CookieAuthenticationOptions>(SessionScheme, options => SignInEndpoints.ConfigureSession(options, CookieName));
+
+        // These run after Microsoft.Identity.Web's own configuration (which sets the authority and its
+        // events) and before ASP.NET's checks. An event is one Func: each handler is chained after
+        // what was there, never added with +=, which would drop all but the last handler's task.
+        // - A local authority (tests, development) serves its metadata over plain HTTP; Entra itself never does.
+        // - Stoa serves one organisation's directory (guests are invited into it), so a token's issuer must be
+        //   exactly that directory's, as its metadata says: ASP.NET's own check. Microsoft.Identity.Web's
+        //   issuer validator is for apps open to any directory (TenantId "common" or "organizations").
+        var oneDirectory = section["TenantId"] is not ("common" or "organizations" or "consumers");
         services.Configure<OpenIdConnectOptions>(Scheme, options =>
         {
+            options.RequireHttpsMetadata &= !IsLoopback(options.Authority);
+            if (oneDirectory) options.TokenValidationParameters.IssuerValidator = null;
             var validated = options.Events.OnTokenValidated;
             options.Events.OnTokenValidated = async context =>
             {
@@ -70,6 +71,8 @@ public static class EntraSignIn
         });
         services.Configure<JwtBearerOptions>(BearerScheme, options =>
         {
+            options.RequireHttpsMetadata &= !IsLoopback(options.Authority);
+            if (oneDirectory) options.TokenValidationParameters.IssuerValidator = null;
             var failed = options.Events.OnAuthenticationFailed;
             options.Events.OnAuthenticationFailed = async context =>
             {
@@ -86,24 +89,6 @@ public static class EntraSignIn
                     detail: "The Entra access token did not validate (audience, issuer, lifetime, signature or app role). Ask for a token for this API.")
                     .ExecuteAsync(context.HttpContext);
             };
-        });
-
-        // Two settings, after Microsoft.Identity.Web's own configuration (which sets the authority) and
-        // before ASP.NET's checks:
-        // - A local authority (tests, development) serves its metadata over plain HTTP; Entra itself never does.
-        // - Stoa serves one organisation's directory (guests are invited into it), so a token's issuer must be
-        //   exactly that directory's, as its metadata says: ASP.NET's own check. Microsoft.Identity.Web's
-        //   issuer validator is for apps open to any directory (TenantId "common" or "organizations").
-        var oneDirectory = section["TenantId"] is not ("common" or "organizations" or "consumers");
-        services.Configure<OpenIdConnectOptions>(Scheme, options =>
-        {
-            options.RequireHttpsMetadata &= !IsLoopback(options.Authority);
-            if (oneDirectory) options.TokenValidationParameters.IssuerValidator = null;
-        });
-        services.Configure<JwtBearerOptions>(BearerScheme, options =>
-        {
-            options.RequireHttpsMetadata &= !IsLoopback(options.Authority);
-            if (oneDirectory) options.TokenValidationParameters.IssuerValidator = null;
         });
     }
 
