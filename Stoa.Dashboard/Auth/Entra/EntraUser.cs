@@ -37,8 +37,13 @@ public sealed record EntraUser(string ObjectId, string? Email, string? DisplayNa
 /// </summary>
 public sealed class EntraClaimsTransformation(EntraGrants grants) : IClaimsTransformation
 {
+    // One instance per request (the authentication service that calls it is scoped), which asks for
+    // the same session's principal once per scheme that forwards to it: the grants are read once.
+    private (ClaimsPrincipal Entra, ClaimsPrincipal Stoa)? _last;
+
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
+        if (_last is { } last && ReferenceEquals(last.Entra, principal)) return last.Stoa;
         if (EntraUser.From(principal) is not { } user) return principal;
         var claims = new List<Claim>
         {
@@ -55,6 +60,8 @@ public sealed class EntraClaimsTransformation(EntraGrants grants) : IClaimsTrans
                 claims.AddRange(grant.Consumers.Split(' ', StringSplitOptions.RemoveEmptyEntries)
                     .Select(consumer => new Claim(StoaClaims.ConsumerIn, $"{grant.TenantId} {consumer}")));
             }
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, principal.Identity?.AuthenticationType ?? "Entra", ClaimTypes.Name, ClaimTypes.Role));
+        var stoa = new ClaimsPrincipal(new ClaimsIdentity(claims, principal.Identity?.AuthenticationType ?? "Entra", ClaimTypes.Name, ClaimTypes.Role));
+        _last = (principal, stoa);
+        return stoa;
     }
 }
