@@ -266,8 +266,7 @@ public sealed class EntraLiveApp : LiveApp
 
     public override async Task InitializeAsync()
     {
-        Authority = await LocalAuthority.StartAsync();
-        foreach (var (key, value) in Authority.AzureAdSettings()) Settings[key] = value;
+        Authority = await LocalAuthority.StartForAsync(Settings);
         await base.InitializeAsync();
     }
 }

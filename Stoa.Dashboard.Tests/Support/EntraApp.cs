@@ -28,8 +28,7 @@ public class EntraApp : StoaApp, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Authority = await LocalAuthority.StartAsync();
-        foreach (var (key, value) in Authority.AzureAdSettings()) Settings[key] = value;
+        Authority = await LocalAuthority.StartForAsync(Settings);
     }
 
     async Task IAsyncLifetime.DisposeAsync() => await Authority.DisposeAsync();

@@ -41,7 +41,7 @@ public sealed class LocalAuthority : IAsyncDisposable
     /// <summary>Who signs in at the next authorize request.</summary>
     public DirectoryUser? NextSignIn { get; set; }
 
-    public static async Task<LocalAuthority> StartAsync()
+    private static async Task<LocalAuthority> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -53,14 +53,16 @@ public sealed class LocalAuthority : IAsyncDisposable
         return authority;
     }
 
-    /// <summary>The app's settings for this authority, as an operator would write them in appsettings.json.</summary>
-    public Dictionary<string, string?> AzureAdSettings() => new()
+    /// <summary>Starts an authority and writes the app's settings for it, as an operator would in appsettings.json.</summary>
+    public static async Task<LocalAuthority> StartForAsync(IDictionary<string, string?> appSettings)
     {
-        ["AzureAd:Instance"] = Instance,
-        ["AzureAd:TenantId"] = TenantId,
-        ["AzureAd:ClientId"] = ClientId,
-        ["AzureAd:ClientSecret"] = "local-test-secret",
-    };
+        var authority = await StartAsync();
+        appSettings["AzureAd:Instance"] = authority.Instance;
+        appSettings["AzureAd:TenantId"] = TenantId;
+        appSettings["AzureAd:ClientId"] = ClientId;
+        appSettings["AzureAd:ClientSecret"] = "local-test-secret";
+        return authority;
+    }
 
     private void Map()
     {

@@ -15,9 +15,13 @@ public sealed class TenantAccess(IDbContextFactory<AuditDbContext> factory)
     {
         var caller = Caller.From(user);
         if (!caller.MayRead(tenantId)) return null;
+        return await ExistsAsync(tenantId, ct) ? caller.ReadScope(tenantId) : null;
+    }
+
+    public async Task<bool> ExistsAsync(string tenantId, CancellationToken ct)
+    {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var exists = await db.Tenants.AnyAsync(t => t.TenantId == tenantId, ct);
-        return exists ? caller.ReadScope(tenantId) : null;
+        return await db.Tenants.AnyAsync(t => t.TenantId == tenantId, ct);
     }
 
     /// <summary>The existing tenants the caller may read, in order.</summary>

@@ -1,7 +1,5 @@
 using System.Security.Claims;
-using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Ingest;
-using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Auth.Entra;
 
@@ -43,10 +41,7 @@ public static class SignInRecord
         var segments = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
         var tenant = segments is ["v1", "audit" or "quotas", var t, ..] ? t : null;
         http.RequestServices.GetRequiredService<ILogger<EntraUser>>().LogWarning("An Entra access token was rejected: {Reason}", reason.Message);
-        if (tenant is null) return;
-        var factory = http.RequestServices.GetRequiredService<IDbContextFactory<AuditDbContext>>();
-        await using (var db = await factory.CreateDbContextAsync(http.RequestAborted))
-            if (!await db.Tenants.AnyAsync(x => x.TenantId == tenant, http.RequestAborted)) return;
+        if (tenant is null || !await http.RequestServices.GetRequiredService<TenantAccess>().ExistsAsync(tenant, http.RequestAborted)) return;
         await http.RequestServices.GetRequiredService<AdminActions>().RecordAsync(tenant, http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             "entra_token", new { reason = reason.GetType().Name, path = http.Request.Path.Value }, succeeded: false, eventType: "auth_failed");
     }
