@@ -14,7 +14,7 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
     {
         var tenant = StoaApp.NewTenant();
         var ops = await app.OperatorAsync(tenant);
-        await ops.IngestAsync(tenant, Events.Request("r1", StoaApp.Epoch.AddMinutes(-5), consumer: "cons_a"));
+        await ops.IngestAsync(tenant, Wire.Request("r1", StoaApp.Epoch.AddMinutes(-5), consumer: "cons_a"));
         return tenant;
     }
 
@@ -54,8 +54,8 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
         Assert.Equal(1, (int)page["count"]!);
         await (await browser.GetAsync($"/v1/audit/{other}")).ProblemAsync(403);
         var events = await SecurityEventsAsync(tenant);
-        Assert.Contains(events, e => e.EventType == "admin_action" && e.Target == $"entra_user:{user.Email}" && e.Details!.Contains("entra_access_granted"));
-        Assert.Contains(events, e => e.EventType == "admin_action" && e.Actor == user.Email && e.Details!.Contains("entra_sign_in"));
+        Assert.Contains(events, e => e.Type == "admin_action" && e.Target == $"entra_user:{user.Email}" && e.Details!.Contains("entra_access_granted"));
+        Assert.Contains(events, e => e.Type == "admin_action" && e.Actor == user.Email && e.Details!.Contains("entra_sign_in"));
 
         var signOut = await browser.PostAsync("/auth/signout", null);
         Assert.Contains(await SecurityEventsAsync(tenant), e => e.Details!.Contains("entra_sign_out"));
@@ -78,7 +78,7 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
             Assert.Contains(user.ObjectId, html);
             await (await browser.GetAsync($"/v1/audit/{tenant}")).ProblemAsync(403);
         }
-        Assert.Contains(await SecurityEventsAsync(tenant), e => e.EventType == "auth_failed" && e.Actor == noRole.Email);
+        Assert.Contains(await SecurityEventsAsync(tenant), e => e.Type == "auth_failed" && e.Actor == noRole.Email);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
         await app.GrantAsync(user, tenant);
         var script = app.WithAccessToken(user);
 
-        Assert.Equal((1, 0), await script.IngestAsync(tenant, Events.Request("via-entra", StoaApp.Epoch.AddMinutes(-1), consumer: "cons_a")));
+        Assert.Equal((1, 0), await script.IngestAsync(tenant, Wire.Request("via-entra", StoaApp.Epoch.AddMinutes(-1), consumer: "cons_a")));
         Assert.Equal(2, (int)(await script.GetJsonAsync($"/v1/audit/{tenant}"))["count"]!);
     }
 
@@ -138,7 +138,7 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
         }
         await response.ProblemAsync(401);
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
-        Assert.Contains(await SecurityEventsAsync(tenant), e => e.EventType == "auth_failed" && e.Target == "entra_token");
+        Assert.Contains(await SecurityEventsAsync(tenant), e => e.Type == "auth_failed" && e.Target == "entra_token");
     }
 
     [Fact]

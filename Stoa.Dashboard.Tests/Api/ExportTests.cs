@@ -15,7 +15,7 @@ public sealed class ExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        await client.IngestAsync(tenant, Enumerable.Range(0, 250).Select(i => (JsonNode)Events.Request($"e{i:D3}", T0.AddSeconds(i))).ToArray());
+        await client.IngestAsync(tenant, Enumerable.Range(0, 250).Select(i => (JsonNode)Wire.Request($"e{i:D3}", T0.AddSeconds(i))).ToArray());
 
         var response = await client.GetAsync($"/v1/audit/{tenant}/export/csv?from=2026-03-11T07:00:10Z&to=2026-03-11T07:03:20Z");
         var csv = await response.Content.ReadAsStringAsync();
@@ -36,7 +36,7 @@ public sealed class ExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var request = Events.Request("f1", T0);
+        var request = Wire.Request("f1", T0);
         request["consumer_name"] = payload;
         await client.IngestAsync(tenant, request);
 
@@ -52,7 +52,7 @@ public sealed class ExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        await client.IngestAsync(tenant, Events.Security("s1", T0), Events.Security("s2", T0.AddSeconds(1), type: "key_rotated", outcome: "success"));
+        await client.IngestAsync(tenant, Wire.Security("s1", T0), Wire.Security("s2", T0.AddSeconds(1), type: "key_rotated", outcome: "success"));
 
         var response = await client.GetAsync($"/v1/audit/{tenant}/export/json?layer=security&event_type=key_rotated&from=2026-03-11T00:00:00Z");
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -70,7 +70,7 @@ public sealed class ExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        await client.IngestAsync(tenant, Events.Business(T0, resourceId: "1"), Events.Business(T0.AddSeconds(1), resourceId: "2"));
+        await client.IngestAsync(tenant, Wire.Business(T0, resourceId: "1"), Wire.Business(T0.AddSeconds(1), resourceId: "2"));
 
         var body = await client.GetStringAsync($"/v1/audit/{tenant}/export/ndjson?layer=business");
         var lines = body.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -83,7 +83,7 @@ public sealed class ExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.ClientWithTokenAsync("operator", [tenant], name: "auditor-jane");
-        await client.IngestAsync(tenant, Events.Request("x1", T0), Events.Request("x2", T0.AddSeconds(1)));
+        await client.IngestAsync(tenant, Wire.Request("x1", T0), Wire.Request("x2", T0.AddSeconds(1)));
 
         await client.GetStringAsync($"/v1/audit/{tenant}/export/csv?consumer_id=cons_a&from=2026-03-11T00:00:00Z");
 
@@ -109,7 +109,7 @@ public sealed class ExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        await client.IngestAsync(tenant, Events.Request("y", T0));
+        await client.IngestAsync(tenant, Wire.Request("y", T0));
         await (await client.GetAsync($"/v1/audit/{tenant}{path}")).ProblemAsync(400);
     }
 }

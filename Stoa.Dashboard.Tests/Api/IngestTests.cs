@@ -22,7 +22,7 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
         var client = await app.OperatorAsync(tenant);
 
         var result = await client.IngestAsync(tenant,
-            Events.Request("r1", T0), Events.Security("s1", T0), Events.Business(T0, requestId: "r1"));
+            Wire.Request("r1", T0), Wire.Security("s1", T0), Wire.Business(T0, requestId: "r1"));
 
         Assert.Equal((3, 0), result);
         var logs = await client.GetJsonAsync($"/v1/audit/{tenant}");
@@ -45,7 +45,7 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
 
-        var response = await client.PostNdjsonAsync(tenant, Events.Request("n1", T0), Events.Request("n2", T0.AddSeconds(1)));
+        var response = await client.PostNdjsonAsync(tenant, Wire.Request("n1", T0), Wire.Request("n2", T0.AddSeconds(1)));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var logs = await client.GetJsonAsync($"/v1/audit/{tenant}?order=asc");
@@ -57,12 +57,12 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        JsonNode[] batch = [Events.Request("d1", T0), Events.Security("sd1", T0), Events.Business(T0)];
+        JsonNode[] batch = [Wire.Request("d1", T0), Wire.Security("sd1", T0), Wire.Business(T0)];
 
         Assert.Equal((3, 0), await client.IngestAsync(tenant, batch));
-        Assert.Equal((1, 3), await client.IngestAsync(tenant, [.. batch, Events.Request("d2", T0)]));
+        Assert.Equal((1, 3), await client.IngestAsync(tenant, [.. batch, Wire.Request("d2", T0)]));
         // The same key twice in one batch is stored once too.
-        Assert.Equal((1, 1), await client.IngestAsync(tenant, Events.Request("d3", T0), Events.Request("d3", T0)));
+        Assert.Equal((1, 1), await client.IngestAsync(tenant, Wire.Request("d3", T0), Wire.Request("d3", T0)));
 
         var logs = await client.GetJsonAsync($"/v1/audit/{tenant}");
         Assert.Equal(3, (int)logs["count"]!);
@@ -74,8 +74,8 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var (a, b) = (StoaApp.NewTenant(), StoaApp.NewTenant());
         var client = await app.OperatorAsync(a, b);
-        Assert.Equal((1, 0), await client.IngestAsync(a, Events.Request("same", T0)));
-        Assert.Equal((1, 0), await client.IngestAsync(b, Events.Request("same", T0)));
+        Assert.Equal((1, 0), await client.IngestAsync(a, Wire.Request("same", T0)));
+        Assert.Equal((1, 0), await client.IngestAsync(b, Wire.Request("same", T0)));
     }
 
     [Fact]
@@ -83,20 +83,20 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var badStatus = Events.Request("ok-but-batch-fails", T0);
+        var badStatus = Wire.Request("ok-but-batch-fails", T0);
         badStatus["status_code"] = 700;
-        var badTime = Events.Security("s-bad", T0);
+        var badTime = Wire.Security("s-bad", T0);
         badTime["timestamp"] = "yesterday";
-        var missing = Events.Request("x", T0);
+        var missing = Wire.Request("x", T0);
         missing.Remove("consumer_id");
         missing["method"] = "FETCH";
-        var wrongTenant = Events.Business(T0);
+        var wrongTenant = Wire.Business(T0);
         wrongTenant["tenant_id"] = "someone_else";
-        var badOutcome = Events.Security("s2", T0);
+        var badOutcome = Wire.Security("s2", T0);
         badOutcome["outcome"] = "maybe";
-        var badConsumer = Events.Request("y", T0, consumer: "has space");
+        var badConsumer = Wire.Request("y", T0, consumer: "has space");
 
-        var response = await client.PostAsync(tenant, Events.Request("good", T0), badStatus, badTime, missing, wrongTenant,
+        var response = await client.PostAsync(tenant, Wire.Request("good", T0), badStatus, badTime, missing, wrongTenant,
             badOutcome, badConsumer, new JsonObject { ["event_type"] = "mystery" }, JsonValue.Create(5)!);
 
         var problem = await response.ProblemAsync(400);
@@ -135,7 +135,7 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var body = Events.Request("l0", T0).ToJsonString() + "\n{broken\n";
+        var body = Wire.Request("l0", T0).ToJsonString() + "\n{broken\n";
         var response = await client.PostAsync($"/v1/audit/{tenant}/events", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
         var problem = await response.ProblemAsync(400);
         Assert.Equal(1, (int?)problem["errors"]![0]!["index"]);
@@ -147,7 +147,7 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var events = Enumerable.Range(0, 40).Select(i => (JsonNode)Events.Request($"big{i}", T0)).ToArray();
+        var events = Enumerable.Range(0, 40).Select(i => (JsonNode)Wire.Request($"big{i}", T0)).ToArray();
 
         var response = await client.PostAsync(tenant, events);
 
@@ -168,10 +168,10 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var logged = Events.Business(T0, resourceId: "42");
+        var logged = Wire.Business(T0, resourceId: "42");
         Assert.Equal((1, 0), await client.IngestAsync(tenant, logged));
         Assert.Equal((0, 1), await client.IngestAsync(tenant, logged));
-        var changed = Events.Business(T0, resourceId: "43");
+        var changed = Wire.Business(T0, resourceId: "43");
         Assert.Equal((1, 0), await client.IngestAsync(tenant, changed));
     }
 
@@ -180,7 +180,7 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var request = Events.Request("tz", T0);
+        var request = Wire.Request("tz", T0);
         request["timestamp"] = "2026-03-11T04:17:42.5+01:00";
         await client.IngestAsync(tenant, request);
         var logs = await client.GetJsonAsync($"/v1/audit/{tenant}");
@@ -192,25 +192,25 @@ public sealed class IngestTests(IngestTests.App app) : IClassFixture<IngestTests
     {
         var (tenant, other) = (StoaApp.NewTenant(), StoaApp.NewTenant());
         var anonymous = app.CreateClient();
-        var response = await anonymous.PostAsync(tenant, Events.Request("a", T0));
+        var response = await anonymous.PostAsync(tenant, Wire.Request("a", T0));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
 
         var ingest = await app.ClientWithTokenAsync(Roles.Ingest, [tenant]);
-        Assert.Equal((1, 0), await ingest.IngestAsync(tenant, Events.Request("a", T0)));
-        await (await ingest.PostAsync(other, Events.Request("b", T0))).ProblemAsync(403);
+        Assert.Equal((1, 0), await ingest.IngestAsync(tenant, Wire.Request("a", T0)));
+        await (await ingest.PostAsync(other, Wire.Request("b", T0))).ProblemAsync(403);
         // An ingest token reads nothing, not even its own tenant.
         await (await ingest.GetAsync($"/v1/audit/{tenant}")).ProblemAsync(403);
 
         var client = await app.ClientWithTokenAsync(Roles.Client, [tenant], ["cons_a"]);
-        await (await client.PostAsync(tenant, Events.Request("c", T0))).ProblemAsync(403);
+        await (await client.PostAsync(tenant, Wire.Request("c", T0))).ProblemAsync(403);
     }
 
     [Fact]
     public async Task Invalid_tenant_id_in_the_path_is_400()
     {
         var client = await app.OperatorAsync();
-        var response = await client.PostAsync("bad!tenant", Events.Request("a", T0));
+        var response = await client.PostAsync("bad!tenant", Wire.Request("a", T0));
         await response.ProblemAsync(400);
     }
 }

@@ -21,17 +21,17 @@ public static class IsolationData
     public static async Task SeedAsync(HttpClient ingest, string a, string b)
     {
         await ingest.IngestAsync(a,
-            Events.Request("mine1", T0, consumer: "cons_mine", status: 200),
-            Events.Request("mine2", T0.AddMinutes(1), consumer: "cons_mine", status: 500),
-            Events.Request("other1", T0.AddMinutes(2), consumer: "cons_other", status: 200),
-            Events.Request("other2", T0.AddMinutes(3), consumer: "cons_other", status: 429),
-            Events.Security("s-mine-actor", T0, "rate_limit_exceeded", actor: "cons_mine", target: "policy:rl"),
-            Events.Security("s-mine-target", T0, "consumer_suspended", actor: "admin", target: "cons_mine", outcome: "success"),
-            Events.Security("s-other", T0, "rate_limit_exceeded", actor: "cons_other", target: "policy:rl"),
-            Events.Security("s-ip", T0, "auth_failed", actor: "1.2.3.4", target: "key_x"),
-            Events.Business(T0, actor: "cons_mine", resourceId: "m1"),
-            Events.Business(T0, actor: "cons_other", resourceId: "o1"));
-        await ingest.IngestAsync(b, Events.Request("b1", T0, consumer: "cons_mine"), Events.Security("sb", T0, actor: "cons_mine"));
+            Wire.Request("mine1", T0, consumer: "cons_mine", status: 200),
+            Wire.Request("mine2", T0.AddMinutes(1), consumer: "cons_mine", status: 500),
+            Wire.Request("other1", T0.AddMinutes(2), consumer: "cons_other", status: 200),
+            Wire.Request("other2", T0.AddMinutes(3), consumer: "cons_other", status: 429),
+            Wire.Security("s-mine-actor", T0, "rate_limit_exceeded", actor: "cons_mine", target: "policy:rl"),
+            Wire.Security("s-mine-target", T0, "consumer_suspended", actor: "admin", target: "cons_mine", outcome: "success"),
+            Wire.Security("s-other", T0, "rate_limit_exceeded", actor: "cons_other", target: "policy:rl"),
+            Wire.Security("s-ip", T0, "auth_failed", actor: "1.2.3.4", target: "key_x"),
+            Wire.Business(T0, actor: "cons_mine", resourceId: "m1"),
+            Wire.Business(T0, actor: "cons_other", resourceId: "o1"));
+        await ingest.IngestAsync(b, Wire.Request("b1", T0, consumer: "cons_mine"), Wire.Security("sb", T0, actor: "cons_mine"));
     }
 }
 
@@ -193,7 +193,7 @@ public sealed class TokenIsolationTests(TokenWorld world) : IsolationTests<Token
         var scoped = await world.ClientWithTokenAsync(Roles.Operator, [world.A]);
         Assert.Equal(4, (int)(await scoped.GetJsonAsync($"/v1/audit/{world.A}"))["count"]!);
         await (await scoped.GetAsync($"/v1/audit/{world.B}")).ProblemAsync(403);
-        await (await scoped.PostAsync(world.B, Events.Request("nope", IsolationData.T0))).ProblemAsync(403);
+        await (await scoped.PostAsync(world.B, Wire.Request("nope", IsolationData.T0))).ProblemAsync(403);
     }
 
     [Fact]

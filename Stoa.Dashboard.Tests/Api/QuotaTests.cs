@@ -13,13 +13,13 @@ public sealed class QuotaTests(StoaApp app) : IClassFixture<StoaApp>
         var today = new DateTimeOffset(2026, 3, 11, 0, 0, 0, TimeSpan.Zero); // the clock reads 12:00 that day
         var twoDaysAgo = today.AddDays(-2).AddHours(23).AddMinutes(59);
         await client.IngestAsync(tenant,
-            Events.Request("q1", twoDaysAgo, consumer: "cons_a", status: 200),
-            Events.Request("q2", today.AddHours(1), consumer: "cons_a", status: 429),
-            Events.Request("q3", today.AddHours(2), consumer: "cons_b", status: 503),
-            Events.Request("q4", today.AddHours(3), consumer: "cons_b", status: 201),
-            Events.Request("q5", today.AddHours(4), consumer: "cons_b", status: 200),
-            Events.Request("old", today.AddDays(-29), consumer: "cons_c"), // first day of the default 30
-            Events.Request("older", today.AddDays(-30).AddHours(23), consumer: "cons_c"));
+            Wire.Request("q1", twoDaysAgo, consumer: "cons_a", status: 200),
+            Wire.Request("q2", today.AddHours(1), consumer: "cons_a", status: 429),
+            Wire.Request("q3", today.AddHours(2), consumer: "cons_b", status: 503),
+            Wire.Request("q4", today.AddHours(3), consumer: "cons_b", status: 201),
+            Wire.Request("q5", today.AddHours(4), consumer: "cons_b", status: 200),
+            Wire.Request("old", today.AddDays(-29), consumer: "cons_c"), // first day of the default 30
+            Wire.Request("older", today.AddDays(-30).AddHours(23), consumer: "cons_c"));
 
         var stats = await client.GetJsonAsync($"/v1/quotas/{tenant}/stats?days=3");
 

@@ -15,11 +15,11 @@ public sealed class ReadTests(StoaApp app) : IClassFixture<StoaApp>
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
         await client.IngestAsync(tenant,
-            Events.Request("r1", T0, consumer: "cons_a", status: 200, method: "GET", path: "/api/items", api: "items-api"),
-            Events.Request("r2", T0.AddMinutes(1), consumer: "cons_b", status: 404, method: "GET", path: "/api/items/7", api: "items-api"),
-            Events.Request("r3", T0.AddMinutes(2), consumer: "cons_a", status: 500, method: "POST", path: "/api/orders", api: "orders-api"),
-            Events.Request("r4", T0.AddMinutes(3), consumer: "cons_c", status: 429, method: "DELETE", path: "/API/items/8", api: "items-api"),
-            Events.Request("r5", T0.AddMinutes(4), consumer: "cons_a", status: 201, method: "POST", path: "/api/items_x", api: "items-api"));
+            Wire.Request("r1", T0, consumer: "cons_a", status: 200, method: "GET", path: "/api/items", api: "items-api"),
+            Wire.Request("r2", T0.AddMinutes(1), consumer: "cons_b", status: 404, method: "GET", path: "/api/items/7", api: "items-api"),
+            Wire.Request("r3", T0.AddMinutes(2), consumer: "cons_a", status: 500, method: "POST", path: "/api/orders", api: "orders-api"),
+            Wire.Request("r4", T0.AddMinutes(3), consumer: "cons_c", status: 429, method: "DELETE", path: "/API/items/8", api: "items-api"),
+            Wire.Request("r5", T0.AddMinutes(4), consumer: "cons_a", status: 201, method: "POST", path: "/api/items_x", api: "items-api"));
         return (client, tenant);
     }
 
@@ -54,7 +54,7 @@ public sealed class ReadTests(StoaApp app) : IClassFixture<StoaApp>
         var client = await app.OperatorAsync(tenant);
         var now = app.Clock.Now;
         await client.IngestAsync(tenant,
-            Events.Request("h1", now.AddMinutes(-30)), Events.Request("h3", now.AddHours(-3)), Events.Request("d3", now.AddDays(-3)));
+            Wire.Request("h1", now.AddMinutes(-30)), Wire.Request("h3", now.AddHours(-3)), Wire.Request("d3", now.AddDays(-3)));
 
         Assert.Equal(["h1"], Ids(await client.GetJsonAsync($"/v1/audit/{tenant}?hours=1")));
         Assert.Equal(["h1", "h3"], Ids(await client.GetJsonAsync($"/v1/audit/{tenant}?hours=24")));
@@ -99,7 +99,7 @@ public sealed class ReadTests(StoaApp app) : IClassFixture<StoaApp>
         var client = await app.OperatorAsync(tenant);
         // 53 events, many sharing a millisecond, so the cursor must break ties by id.
         var events = Enumerable.Range(0, 53)
-            .Select(i => (JsonNode)Events.Request($"p{i:D2}", T0.AddMilliseconds(i / 4))).ToArray();
+            .Select(i => (JsonNode)Wire.Request($"p{i:D2}", T0.AddMilliseconds(i / 4))).ToArray();
         await client.IngestAsync(tenant, events);
 
         var seen = new List<string>();
@@ -144,10 +144,10 @@ public sealed class ReadTests(StoaApp app) : IClassFixture<StoaApp>
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
         await client.IngestAsync(tenant,
-            Events.Security("s1", T0, "auth_failed", actor: "1.2.3.4", target: "key_1", outcome: "failure"),
-            Events.Security("s2", T0.AddMinutes(1), "rate_limit_exceeded", actor: "cons_a", target: "policy:rl", outcome: "blocked"),
-            Events.Security("s3", T0.AddMinutes(2), "key_revoked", actor: "admin", target: "key_1", outcome: "success"),
-            Events.Security("s4", T0.AddMinutes(3), "auth_failed", actor: "5.6.7.8", target: "key_2", outcome: "failure"));
+            Wire.Security("s1", T0, "auth_failed", actor: "1.2.3.4", target: "key_1", outcome: "failure"),
+            Wire.Security("s2", T0.AddMinutes(1), "rate_limit_exceeded", actor: "cons_a", target: "policy:rl", outcome: "blocked"),
+            Wire.Security("s3", T0.AddMinutes(2), "key_revoked", actor: "admin", target: "key_1", outcome: "success"),
+            Wire.Security("s4", T0.AddMinutes(3), "auth_failed", actor: "5.6.7.8", target: "key_2", outcome: "failure"));
 
         string[] Query(JsonNode page) => Ids(page, "events", "event_id");
         Assert.Equal(["s4", "s1"], Query(await client.GetJsonAsync($"/v1/audit/{tenant}/security?event_type=auth_failed")));
@@ -166,8 +166,8 @@ public sealed class ReadTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        await client.IngestAsync(tenant, Enumerable.Range(0, 1005).Select(i => (JsonNode)Events.Security($"m{i}", T0.AddSeconds(i))).ToArray());
-        await client.IngestAsync(tenant, Enumerable.Range(0, 105).Select(i => (JsonNode)Events.Request($"q{i}", T0.AddSeconds(i))).ToArray());
+        await client.IngestAsync(tenant, Enumerable.Range(0, 1005).Select(i => (JsonNode)Wire.Security($"m{i}", T0.AddSeconds(i))).ToArray());
+        await client.IngestAsync(tenant, Enumerable.Range(0, 105).Select(i => (JsonNode)Wire.Request($"q{i}", T0.AddSeconds(i))).ToArray());
         var security = await client.GetJsonAsync($"/v1/audit/{tenant}/security");
         Assert.Equal(1000, (int)security["count"]!);
         Assert.NotNull((string?)security["next_cursor"]);
@@ -180,9 +180,9 @@ public sealed class ReadTests(StoaApp app) : IClassFixture<StoaApp>
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
         await client.IngestAsync(tenant,
-            Events.Business(T0, actor: "cons_a", action: "created", resourceType: "document", resourceId: "1", requestId: "rq1"),
-            Events.Business(T0.AddMinutes(1), actor: "cons_b", action: "deleted", resourceType: "document", resourceId: "2", requestId: "rq2"),
-            Events.Business(T0.AddMinutes(2), actor: "cons_a", action: "updated", resourceType: "order", resourceId: "2", requestId: "rq2"));
+            Wire.Business(T0, actor: "cons_a", action: "created", resourceType: "document", resourceId: "1", requestId: "rq1"),
+            Wire.Business(T0.AddMinutes(1), actor: "cons_b", action: "deleted", resourceType: "document", resourceId: "2", requestId: "rq2"),
+            Wire.Business(T0.AddMinutes(2), actor: "cons_a", action: "updated", resourceType: "order", resourceId: "2", requestId: "rq2"));
 
         string[] Resources(JsonNode page) => page["events"]!.AsArray().Select(e => $"{e!["resource_type"]}/{e["resource_id"]}").ToArray();
         Assert.Equal(["document/2"], Resources(await client.GetJsonAsync($"/v1/audit/{tenant}/business?action=deleted")));

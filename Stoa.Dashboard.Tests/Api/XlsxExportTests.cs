@@ -26,10 +26,10 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var request = Events.Request("r1", T0.AddMilliseconds(123), status: 503);
+        var request = Wire.Request("r1", T0.AddMilliseconds(123), status: 503);
         request["user_agent"] = "agent, with \"quotes\"";
-        await client.IngestAsync(tenant, request, Events.Request("r2", T0.AddSeconds(1)), Events.Security("s1", T0),
-            Events.Business(T0, resourceId: "9"));
+        await client.IngestAsync(tenant, request, Wire.Request("r2", T0.AddSeconds(1)), Wire.Security("s1", T0),
+            Wire.Business(T0, resourceId: "9"));
 
         // The window ends before "now", where each export records itself as a security event.
         const string window = "to=2026-03-11T11:00:00Z";
@@ -73,7 +73,7 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        var request = Events.Request("f1", T0);
+        var request = Wire.Request("f1", T0);
         request["consumer_name"] = payload;
         request["error_message"] = payload;
         await client.IngestAsync(tenant, request);
@@ -98,7 +98,7 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
         await app.OperatorAsync(tenant);
         var client = await app.ClientWithTokenAsync(Roles.Client, [tenant], ["cons_a"]);
         var ingest = await app.OperatorAsync(tenant);
-        await ingest.IngestAsync(tenant, Events.Request("a1", T0), Events.Request("b1", T0, consumer: "cons_b"), Events.Request("a2", T0.AddSeconds(2)));
+        await ingest.IngestAsync(tenant, Wire.Request("a1", T0), Wire.Request("b1", T0, consumer: "cons_b"), Wire.Request("a2", T0.AddSeconds(2)));
         const string window = "from=2026-03-11T00:00:00Z&to=2026-03-11T12:00:00Z";
 
         var csv = await client.GetByteArrayAsync($"/v1/audit/{tenant}/export/csv?{window}");
@@ -120,7 +120,7 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
         using var output = new MemoryStream();
         var header = new ExportHeader("t1", "requests", null, TimeWindow.All, 0, "logs");
 
-        var outcome = await XlsxExporter.WriteAsync(output, header, rows, ExportColumns.Requests, CancellationToken.None, rowsPerSheet: 5);
+        var outcome = await XlsxExporter.WriteAsync(output, header, rows, ExportColumns.Of(EventKind.Request), CancellationToken.None, rowsPerSheet: 5);
 
         Assert.Equal(12, outcome.Rows);
         using var book = Open(output.ToArray());
@@ -133,8 +133,8 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
     [Fact]
     public async Task The_first_sheet_holds_exactly_excels_1048576_rows()
     {
-        var columns = new[] { ExportColumn<int>.Int("n", n => n) };
-        var rows = Enumerable.Range(0, XlsxExporter.ExcelMaxRows).ToAsyncEnumerable();
+        var columns = new[] { EventField.Seq };
+        var rows = Enumerable.Repeat<AuditEvent>(Make.Request(T0), XlsxExporter.ExcelMaxRows).ToAsyncEnumerable();
         var path = Path.GetTempFileName();
         try
         {
@@ -165,7 +165,7 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        await client.IngestAsync(tenant, Events.Request("g1", T0));
+        await client.IngestAsync(tenant, Wire.Request("g1", T0));
         var gate = app.Services.GetRequiredService<ExportGate>();
         using (gate.TryEnter(tenant))
         using (gate.TryEnter(tenant))
@@ -176,7 +176,7 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
             // Another tenant is not held up.
             var other = StoaApp.NewTenant();
             var otherClient = await app.OperatorAsync(other);
-            await otherClient.IngestAsync(other, Events.Request("h1", T0));
+            await otherClient.IngestAsync(other, Wire.Request("h1", T0));
             Assert.Equal(HttpStatusCode.OK, (await otherClient.GetAsync($"/v1/audit/{other}/export/csv")).StatusCode);
         }
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/audit/{tenant}/export/csv")).StatusCode);

@@ -158,9 +158,9 @@ public sealed class LiveBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         var url = page.Url;
 
         var ingest = await app.OperatorAsync("tenant_initech");
-        await Support.Events.IngestAsync(ingest, "tenant_initech",
-            Support.Events.Request("live-browser-1", StoaApp.Epoch.AddSeconds(-2), consumer: "cons_tps_reports", path: "/api/tps/1"),
-            Support.Events.Request("live-browser-2", StoaApp.Epoch.AddSeconds(-1), consumer: "cons_tps_reports", status: 500, path: "/api/tps/2"));
+        await Support.Wire.IngestAsync(ingest, "tenant_initech",
+            Support.Wire.Request("live-browser-1", StoaApp.Epoch.AddSeconds(-2), consumer: "cons_tps_reports", path: "/api/tps/1"),
+            Support.Wire.Request("live-browser-2", StoaApp.Epoch.AddSeconds(-1), consumer: "cons_tps_reports", status: 500, path: "/api/tps/2"));
 
         await page.Locator(".live-row[data-path='/api/tps/2']").WaitForAsync();
         Assert.Equal(2, await page.Locator(".live-row").CountAsync());

@@ -33,7 +33,7 @@ public sealed class EntraGrantsPanelTests : StoreTestContext
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#grant-list tbody tr")));
 
         await using var db = await Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
-        var recorded = await db.SecurityEvents.Where(s => s.TenantId == "t1" && s.EventType == "admin_action").Select(s => s.Details!).ToListAsync();
+        var recorded = await db.SecurityEvents.Where(s => s.TenantId == "t1" && s.Type == "admin_action").Select(s => s.Details!).ToListAsync();
         Assert.Contains(recorded, d => d.Contains("entra_access_granted"));
         Assert.Contains(recorded, d => d.Contains("entra_access_revoked"));
     }

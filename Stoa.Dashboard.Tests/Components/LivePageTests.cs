@@ -61,7 +61,7 @@ public sealed class LivePageTests : StoreTestContext
     {
         var cut = Render<LivePage>(ps => ps.AddCascadingValue(ContextFor("/live?tenant=t1")).Add(p => p.Capacity, 50));
         for (var batch = 0; batch < 4; batch++)
-            await StoreAsync("t1", Enumerable.Range(0, 40).Select(i => (object)Make.Request(Now.AddSeconds(batch * 40 + i), path: $"/p{batch * 40 + i}")).ToArray());
+            await StoreAsync("t1", Enumerable.Range(0, 40).Select(i => (AuditEvent)Make.Request(Now.AddSeconds(batch * 40 + i), path: $"/p{batch * 40 + i}")).ToArray());
         cut.WaitForAssertion(() => Assert.Contains("110 older ones", cut.Markup));
         Assert.Equal(50, Count(cut));
         Assert.Equal("/p159", cut.Find(".live-row").GetAttribute("data-path"));
@@ -81,9 +81,12 @@ public sealed class LiveTailTests
 {
     private readonly TestClock _clock = new(StoaApp.Epoch);
 
-    private static TimelineEntry Entry(int second, int status = 200) =>
-        new(StoaApp.Epoch.AddSeconds(second).ToUnixTimeMilliseconds(), TimelineKind.Request, second,
-            Make.Request(StoaApp.Epoch.AddSeconds(second), status: status));
+    private static AuditEvent Entry(int second, int status = 200)
+    {
+        var request = Make.Request(StoaApp.Epoch.AddSeconds(second), status: status);
+        request.Id = request.Seq = second;
+        return request;
+    }
 
     [Fact]
     public void Rate_counts_the_last_five_seconds()

@@ -13,8 +13,9 @@ public sealed class ConsumerPageTests : StoreTestContext
     public async Task Profile_numbers_are_exact()
     {
         // Latencies 1..100 ms: nearest-rank p50 = 50, p95 = 95. Most traffic at 14:00 UTC.
-        var events = Enumerable.Range(1, 100).Select(i => (object)Make.Request(Day.AddHours(i <= 60 ? 14 : 9).AddSeconds(i), "cons_p",
+        var events = Enumerable.Range(1, 100).Select(i => (AuditEvent)Make.Request(Day.AddHours(i <= 60 ? 14 : 9).AddSeconds(i), "cons_p",
             status: i <= 90 ? 200 : 429, method: i % 4 == 0 ? "POST" : "GET", path: i % 2 == 0 ? "/api/even" : "/api/odd", latency: i)).ToList();
+        events.Add(Make.Security(Day.AddHours(15), "consumer_suspended", "admin", "cons_p", "success"));
         events.Add(Make.Security(Day.AddHours(15), "key_revoked", "admin", "key_cons_p", "success"));
         events.Add(Make.Security(Day.AddHours(15), "key_revoked", "admin", "key_other", "success"));
         await StoreAsync("t1", events.ToArray());
@@ -30,7 +31,10 @@ public sealed class ConsumerPageTests : StoreTestContext
         Assert.Contains("25", cut.Find("#methods tr[data-name='POST']").TextContent);
         Assert.Contains("50", cut.Find("#top-paths tr[data-name='/api/even']").TextContent);
         var security = cut.FindAll("#consumer-security tbody tr");
-        Assert.Single(security); // its own key's revocation, not another key's
+        Assert.Single(security); // the event that names it; events naming only a key are not its own (EventRules)...
+        Assert.Contains("consumer_suspended", security[0].TextContent);
+        // ...but each of its keys links to the security events whose target is that key.
+        Assert.Contains("target=key_cons_p", cut.Find("a.key-link").GetAttribute("href"));
     }
 
     [Fact]
@@ -50,8 +54,8 @@ public sealed class SecurityPageTests : StoreTestContext
     {
         Options.Dashboard.BruteForceThreshold = 50;
         var now = StoaApp.Epoch;
-        var events = Enumerable.Range(0, 60).Select(i => (object)Make.Security(now.AddMinutes(-1 - i), "auth_failed", $"10.0.0.{i % 4}", "key_hot")).ToList();
-        events.AddRange(Enumerable.Range(0, 5).Select(i => (object)Make.Security(now.AddMinutes(-1 - i), "auth_failed", "10.0.0.9", "key_cold")));
+        var events = Enumerable.Range(0, 60).Select(i => (AuditEvent)Make.Security(now.AddMinutes(-1 - i), "auth_failed", $"10.0.0.{i % 4}", "key_hot")).ToList();
+        events.AddRange(Enumerable.Range(0, 5).Select(i => (AuditEvent)Make.Security(now.AddMinutes(-1 - i), "auth_failed", "10.0.0.9", "key_cold")));
         events.Add(Make.Security(now.AddMinutes(-5), "key_revoked", "admin", "key_hot", "success"));
         await StoreAsync("t1", events.ToArray());
 

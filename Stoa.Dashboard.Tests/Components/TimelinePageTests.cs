@@ -19,6 +19,7 @@ public sealed class TimelinePageTests : StoreTestContext
             Make.Request(ThreeAm.AddMinutes(3), "cons_a", 404, path: "/api/b"),
             delete,
             Make.Security(ThreeAm.AddMinutes(20), "auth_failed", "9.9.9.9", "key_cons_xyz"),
+            Make.Security(ThreeAm.AddMinutes(21), "key_rotated", "cons_xyz", "key_cons_xyz", "success"),
             Make.Business(ThreeAm.AddMinutes(17).AddSeconds(42).AddMilliseconds(150), "cons_xyz", "deleted", "document", "12345", "req_delete"),
             Make.Request(ThreeAm.AddHours(1), "cons_a", path: "/api/later")); // 04:00 is outside: 'to' is exclusive
     }
@@ -29,9 +30,9 @@ public sealed class TimelinePageTests : StoreTestContext
         await SeedAsync();
         var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour)));
 
-        cut.WaitForAssertion(() => Assert.Equal(6, cut.FindAll("#event-stream tbody tr").Count));
+        cut.WaitForAssertion(() => Assert.Equal(7, cut.FindAll("#event-stream tbody tr").Count));
         var kinds = cut.FindAll("#event-stream tbody tr").Select(r => r.GetAttribute("data-kind")).ToList();
-        Assert.Equal(["Request", "Request", "Request", "Request", "Business", "Security"], kinds);
+        Assert.Equal(["Request", "Request", "Request", "Request", "Business", "Security", "Security"], kinds);
         Assert.Equal("4", cut.Find("#timeline-histogram").GetAttribute("data-total"));
 
         var pathA = cut.Find("#path-breakdown tr[data-path='/api/a']").TextContent;
@@ -51,8 +52,9 @@ public sealed class TimelinePageTests : StoreTestContext
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".caused-change[data-resource='document/12345']")));
         Assert.Contains("2026-03-10 03:17:42.123 UTC", cut.Find("#event-fields tr[data-field='timestamp']").TextContent);
         Assert.Contains("Old title", cut.Find(".caused-change tr[data-field='title'] .diff-before").TextContent);
-        // The consumer's security event three minutes later, against its key, is shown beside it.
-        Assert.Contains("9.9.9.9", cut.Find("#security-around").TextContent);
+        // The consumer's own security event four minutes later is shown beside it; one that names only its key is not its event.
+        Assert.Contains("key_rotated", cut.Find("#security-around").TextContent);
+        Assert.DoesNotContain("9.9.9.9", cut.Find("#security-around").TextContent);
     }
 
     [Fact]
@@ -77,7 +79,7 @@ public sealed class TimelinePageTests : StoreTestContext
     [Fact]
     public async Task Long_windows_page_with_load_more_without_losing_events()
     {
-        var events = Enumerable.Range(0, 450).Select(i => (object)Make.Request(ThreeAm.AddSeconds(i / 3), "cons_a")).ToArray();
+        var events = Enumerable.Range(0, 450).Select(i => (AuditEvent)Make.Request(ThreeAm.AddSeconds(i / 3), "cons_a")).ToArray();
         await StoreAsync("t1", events);
         var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour)));
         cut.WaitForAssertion(() => Assert.Equal(200, cut.FindAll("#event-stream tbody tr").Count));

@@ -11,7 +11,7 @@ public sealed class TriagePageTests : StoreTestContext
 
     private async Task SeedAsync()
     {
-        var events = new List<object>();
+        var events = new List<AuditEvent>();
         for (var i = 0; i < 8; i++) events.Add(Make.Request(Now.AddHours(-1).AddMinutes(i), "cons_a"));
         events.Add(Make.Request(Now.AddHours(-2), "cons_a", 500));
         events.Add(Make.Request(Now.AddHours(-3), "cons_a", 503));

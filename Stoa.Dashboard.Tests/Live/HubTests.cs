@@ -107,7 +107,7 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         var (connection, received) = await app.ConnectAsync(secret);
         await connection.InvokeAsync("Subscribe", tenant, new HubFilter());
 
-        await ingest.IngestAsync(tenant, Events.Request("live-1", T0, consumer: "cons_a", status: 503));
+        await ingest.IngestAsync(tenant, Wire.Request("live-1", T0, consumer: "cons_a", status: 503));
 
         var e = await NextAsync(received);
         Assert.Equal("live-1", e.GetProperty("request_id").GetString());
@@ -126,9 +126,9 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         var (connection, events) = await app.ConnectAsync(secret);
         await connection.InvokeAsync("Subscribe", tenant, new HubFilter());
 
-        await ingest.IngestAsync(tenant, Events.Request("other", T0, consumer: "cons_other"), Events.Security("s-other", T0, actor: "cons_other"),
-            Events.Business(T0, actor: "cons_other"));
-        await ingest.IngestAsync(tenant, Events.Request("mine", T0, consumer: "cons_mine"));
+        await ingest.IngestAsync(tenant, Wire.Request("other", T0, consumer: "cons_other"), Wire.Security("s-other", T0, actor: "cons_other"),
+            Wire.Business(T0, actor: "cons_other"));
+        await ingest.IngestAsync(tenant, Wire.Request("mine", T0, consumer: "cons_mine"));
 
         var e = await NextAsync(events);
         Assert.Equal("mine", e.GetProperty("request_id").GetString());
@@ -146,8 +146,8 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         await connection.InvokeAsync("Subscribe", a, new HubFilter());
 
         for (var batch = 0; batch < 10; batch++)
-            await ingest.IngestAsync(b, Enumerable.Range(0, 100).Select(i => (JsonNode)Events.Request($"b{batch}-{i}", T0)).ToArray());
-        await ingest.IngestAsync(a, Events.Request("a-marker", T0));
+            await ingest.IngestAsync(b, Enumerable.Range(0, 100).Select(i => (JsonNode)Wire.Request($"b{batch}-{i}", T0)).ToArray());
+        await ingest.IngestAsync(a, Wire.Request("a-marker", T0));
 
         // Events reach a connection in commit order: the first thing A receives comes after all of B's.
         var first = await NextAsync(events);
@@ -165,7 +165,7 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         var (connection, events) = await app.ConnectAsync(secret);
         await connection.InvokeAsync("Subscribe", tenant, new HubFilter(StatusClass: 5, Kind: "request"));
 
-        await ingest.IngestAsync(tenant, Events.Request("ok", T0, status: 200), Events.Security("s", T0), Events.Request("bad", T0, status: 502));
+        await ingest.IngestAsync(tenant, Wire.Request("ok", T0, status: 200), Wire.Security("s", T0), Wire.Request("bad", T0, status: 502));
 
         Assert.Equal("bad", (await NextAsync(events)).GetProperty("request_id").GetString());
         Assert.False(events.TryRead(out _));
@@ -233,8 +233,8 @@ public sealed class TailCommandTests(LiveApp app) : IClassFixture<LiveApp>
             var banner = await process.StandardOutput.ReadLineAsync(timeout.Token);
             Assert.StartsWith($"# tailing {tenant}", banner);
 
-            await ingest.IngestAsync(tenant, Events.Request("fine", StoaApp.Epoch.AddMinutes(-1), status: 200),
-                Events.Request("broken", StoaApp.Epoch.AddMinutes(-1), consumer: "cons_z", status: 502, method: "POST", path: "/api/pay"));
+            await ingest.IngestAsync(tenant, Wire.Request("fine", StoaApp.Epoch.AddMinutes(-1), status: 200),
+                Wire.Request("broken", StoaApp.Epoch.AddMinutes(-1), consumer: "cons_z", status: 502, method: "POST", path: "/api/pay"));
 
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
             Assert.Equal("2026-03-11T11:59:00.000Z  request   cons_z  POST /api/pay → 502", line);
@@ -286,8 +286,8 @@ public sealed class EntraHubTests(EntraLiveApp app) : IClassFixture<EntraLiveApp
         await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<HubTokenWatch>().Single().CloseRevokedAsync(CancellationToken.None);
 
         var t0 = StoaApp.Epoch.AddMinutes(-5);
-        await ingest.IngestAsync(tenant, Events.Request("other", t0, consumer: "cons_other"));
-        await ingest.IngestAsync(tenant, Events.Request("mine", t0, consumer: "cons_mine"));
+        await ingest.IngestAsync(tenant, Wire.Request("other", t0, consumer: "cons_other"));
+        await ingest.IngestAsync(tenant, Wire.Request("mine", t0, consumer: "cons_mine"));
 
         Assert.Equal("mine", (await HubTests.NextAsync(events)).GetProperty("request_id").GetString());
         Assert.False(events.TryRead(out _));

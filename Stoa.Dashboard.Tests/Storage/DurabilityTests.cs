@@ -44,7 +44,7 @@ public sealed class StoredTypesTests(StoaApp app) : IClassFixture<StoaApp>
     {
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
-        await client.IngestAsync(tenant, Events.Request("typed", StoaApp.Epoch.AddMinutes(-1)), Events.Security("s", StoaApp.Epoch));
+        await client.IngestAsync(tenant, Wire.Request("typed", StoaApp.Epoch.AddMinutes(-1)), Wire.Security("s", StoaApp.Epoch));
         var factory = app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();

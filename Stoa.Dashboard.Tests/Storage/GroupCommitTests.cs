@@ -18,12 +18,7 @@ public sealed class GroupCommitTests(StoaApp app) : IClassFixture<StoaApp>
         ResponseSizeBytes = 100, GatewayVersion = "gw", Datacenter = "dc",
     };
 
-    private static EventBatch Batch(IEnumerable<RequestEvent> requests)
-    {
-        var batch = new EventBatch();
-        batch.Requests.AddRange(requests);
-        return batch;
-    }
+    private static EventBatch Batch(IEnumerable<RequestEvent> requests) => EventBatch.Of(requests);
 
     [Fact]
     public async Task Concurrent_batches_land_whole_a_failing_one_not_at_all_and_the_rollups_agree()
@@ -36,7 +31,7 @@ public sealed class GroupCommitTests(StoaApp app) : IClassFixture<StoaApp>
             .Select(i => Request(tenant, $"r{i}", start + i * 170_000L, $"cons_{i % 3}")))).ToList();
         // One batch breaks a NOT NULL constraint on its last event, after 49 good ones were inserted.
         var broken = Batch(Enumerable.Range(0, 50).Select(i => Request(tenant, $"broken{i}", start + i, "cons_x")));
-        broken.Requests[^1].Method = null!;
+        ((RequestEvent)broken.Events[^1]).Method = null!;
 
         var writes = batches.Select(b => Task.Run(() => writer.WriteAsync(tenant, b))).ToList();
         var failing = Task.Run(() => writer.WriteAsync(tenant, broken));

@@ -23,7 +23,7 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
         var events = Enumerable.Range(0, 3000).Select(i =>
         {
             var at = DateTimeOffset.FromUnixTimeMilliseconds(start + random.NextInt64(3 * DayMs));
-            var e = Events.Request($"r{i}", at, consumer: $"cons_{random.Next(7)}", status: Statuses[random.Next(Statuses.Length)]);
+            var e = Wire.Request($"r{i}", at, consumer: $"cons_{random.Next(7)}", status: Statuses[random.Next(Statuses.Length)]);
             e["request_size_bytes"] = random.Next(0, 5000);
             e["response_size_bytes"] = random.Next(0, 90000);
             e["latency_ms"] = random.Next(1, 400);
@@ -37,7 +37,7 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
             var batch = events.Skip(i).Take(250).ToArray();
             await client.IngestAsync(tenant, batch);
             if (i % 1000 == 0) Assert.Equal((0, batch.Length), await client.IngestAsync(tenant, batch)); // resent whole: all duplicates
-            if (i >= 250) await client.IngestAsync(tenant, [.. events.Skip(i - 10).Take(10), Events.Request($"extra{i}", DateTimeOffset.FromUnixTimeMilliseconds(start + i * 1000L))]);
+            if (i >= 250) await client.IngestAsync(tenant, [.. events.Skip(i - 10).Take(10), Wire.Request($"extra{i}", DateTimeOffset.FromUnixTimeMilliseconds(start + i * 1000L))]);
         }
         return (tenant, start);
     }

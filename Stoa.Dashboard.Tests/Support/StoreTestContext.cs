@@ -50,20 +50,8 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 
-    protected Task StoreAsync(string tenant, params object[] events)
-    {
-        var batch = new EventBatch();
-        foreach (var e in events)
-        {
-            switch (e)
-            {
-                case RequestEvent r: batch.Requests.Add(r); break;
-                case SecurityEvent s: batch.Security.Add(s); break;
-                case BusinessEvent b: batch.Business.Add(b); break;
-            }
-        }
-        return Services.GetRequiredService<EventWriter>().WriteAsync(tenant, batch);
-    }
+    protected Task StoreAsync(string tenant, params AuditEvent[] events) =>
+        Services.GetRequiredService<EventWriter>().WriteAsync(tenant, EventBatch.Of(events));
 
     /// <summary>Renders a page as if the browser were at <paramref name="url"/>: query parameters and the cascaded view both come from it.</summary>
     protected IRenderedComponent<TPage> RenderAt<TPage>(string url, string role = Roles.Operator, string[]? consumers = null)
@@ -110,7 +98,7 @@ public static class Make
     public static SecurityEvent Security(DateTimeOffset at, string type = "auth_failed", string actor = "1.2.3.4", string target = "key_x",
         string outcome = "failure", string tenant = "t1") => new()
     {
-        TenantId = tenant, EventId = $"se{Interlocked.Increment(ref _sequence)}", EventType = type, TimestampMs = at.ToUnixTimeMilliseconds(),
+        TenantId = tenant, EventId = $"se{Interlocked.Increment(ref _sequence)}", Type = type, TimestampMs = at.ToUnixTimeMilliseconds(),
         Actor = actor, Target = target, Outcome = outcome,
     };
 

@@ -26,12 +26,21 @@ public static class ApiProblems
 
     public static IResult InvalidTenantId() => Results.Problem(
         statusCode: 400, title: "Invalid tenant id",
-        detail: $"tenant_id: use {Model.Identifiers.Rule}.");
+        detail: $"tenant_id: use {Identifiers.Rule}.");
 
     /// <summary>The same answer for a tenant that is not granted and one that does not exist, so ids cannot be probed.</summary>
     public static IResult TenantForbidden() => Results.Problem(
         statusCode: 403, title: "Forbidden",
         detail: "This token may not access that tenant.");
+
+    /// <summary>For a client, an event that is not its own and one that does not exist get this same answer.</summary>
+    public static IResult EventForbidden() => Results.Problem(
+        statusCode: 403, title: "Forbidden",
+        detail: "This token may not read an event with that number in that tenant.");
+
+    public static IResult EventNotFound(long seq) => Results.Problem(
+        statusCode: 404, title: "No such event",
+        detail: $"The tenant has no event with seq {seq} yet.");
 
     public static IResult TooLarge(long limit) => Results.Problem(
         statusCode: 413, title: "Payload too large",

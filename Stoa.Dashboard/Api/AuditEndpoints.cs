@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Auth;
-using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Api;
@@ -24,6 +23,8 @@ public static class AuditEndpoints
             ReadPageAsync(http, tenantId, "events", defaultLimit: 1000,
                 q => q.BusinessFilter(), (db, scope, f) => db.Business(scope).Filter(f), EventJson.Write));
 
+        api.MapGet("/audit/{tenant_id}/events/{seq}", ReadOneAsync);
+
         return api;
     }
 
@@ -34,7 +35,7 @@ public static class AuditEndpoints
     private static async Task<IResult> ReadPageAsync<TFilter, TRow>(HttpContext http, string tenantId, string arrayName,
         int defaultLimit, Func<QueryReader, TFilter> readFilter,
         Func<AuditDbContext, AuditScope, TFilter, IQueryable<TRow>> query, Action<Utf8JsonWriter, TRow> write)
-        where TRow : class, ITimeOrdered
+        where TRow : AuditEvent
     {
         var (scope, denied) = await AuthorizeReadAsync(http, tenantId);
         if (scope is null) return denied!;
@@ -59,6 +60,29 @@ public static class AuditEndpoints
             w.WriteString("next_cursor", result.NextCursor);
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// <c>GET /v1/audit/{tenant_id}/events/{seq}</c>: the one event with that arrival number, of
+    /// any kind. An event the caller may not see is answered exactly like one that does not exist:
+    /// 403 for a client (so it cannot learn which numbers are other consumers'), 404 for an operator.
+    /// </summary>
+    private static async Task<IResult> ReadOneAsync(HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, string seq)
+    {
+        var (scope, denied) = await AuthorizeReadAsync(http, tenantId);
+        if (scope is null) return denied!;
+        var q = new QueryReader(http.Request.Query, http.RequestServices.GetRequiredService<TimeProvider>());
+        if (!long.TryParse(seq, System.Globalization.NumberStyles.None, null, out var number) || number < 1)
+            q.Problem("seq", $"'{seq}' is not an event number: use the 'seq' of an event (1, 2, 3, …).");
+        q.RejectUnknown();
+        if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
+
+        var factory = http.RequestServices.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+        var found = await db.EventAsync(scope, number, http.RequestAborted);
+        if (found is null)
+            return scope.IsConsumerLimited ? ApiProblems.EventForbidden() : ApiProblems.EventNotFound(number);
+        return new JsonBody(w => EventJson.Write(w, found));
     }
 
     /// <summary>The caller's scope of a tenant, or the 400/403 answer to give instead.</summary>

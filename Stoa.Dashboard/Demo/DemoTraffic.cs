@@ -9,7 +9,7 @@ namespace Stoa.Dashboard.Demo;
 public sealed class DemoTraffic(DemoTenant tenant, DateTimeOffset now, int seed)
 {
     private readonly Random _random = new(seed);
-    private readonly EventBatch _events = new();
+    private readonly List<AuditEvent> _events = [];
     private int _sequence;
 
     public DemoTenant Tenant => tenant;
@@ -46,16 +46,16 @@ public sealed class DemoTraffic(DemoTenant tenant, DateTimeOffset now, int seed)
             ErrorMessage = error,
             RequestSummary = summary,
         };
-        _events.Requests.Add(request);
+        _events.Add(request);
         return request;
     }
 
     public void Security(long ts, string type, string actor, string target, string outcome, object? details = null) =>
-        _events.Security.Add(new SecurityEvent
+        _events.Add(new SecurityEvent
         {
             TenantId = tenant.Id,
             EventId = $"sec_{ts:x11}{++_sequence:x6}",
-            EventType = type,
+            Type = type,
             TimestampMs = ts,
             Actor = actor,
             Target = target,
@@ -65,7 +65,7 @@ public sealed class DemoTraffic(DemoTenant tenant, DateTimeOffset now, int seed)
 
     public void Business(long ts, string action, string resourceType, string resourceId, string actorId, object? changes,
         string? requestId, object? metadata = null) =>
-        _events.Business.Add(new BusinessEvent
+        _events.Add(new BusinessEvent
         {
             TenantId = tenant.Id,
             EventId = $"bae_{ts:x11}{++_sequence:x6}",
@@ -177,19 +177,11 @@ public sealed class DemoTraffic(DemoTenant tenant, DateTimeOffset now, int seed)
         return (long)(baseline * Math.Exp(_random.NextDouble() * 1.6)) + _random.Next(0, 8);
     }
 
-    /// <summary>The events in time order, cut into batches for the writer.</summary>
+    /// <summary>The events in time order, cut into batches for the writer: the demo's seq follows time.</summary>
     public IEnumerable<EventBatch> Batches(int size)
     {
-        _events.Requests.Sort((a, b) => a.TimestampMs.CompareTo(b.TimestampMs));
-        for (var i = 0; i < _events.Requests.Count; i += size)
-        {
-            var batch = new EventBatch();
-            batch.Requests.AddRange(_events.Requests.Skip(i).Take(size));
-            yield return batch;
-        }
-        var rest = new EventBatch();
-        rest.Security.AddRange(_events.Security);
-        rest.Business.AddRange(_events.Business);
-        yield return rest;
+        var ordered = _events.OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind).ToList();
+        for (var i = 0; i < ordered.Count; i += size)
+            yield return EventBatch.Of(ordered.Skip(i).Take(size));
     }
 }

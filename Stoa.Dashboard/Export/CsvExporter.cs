@@ -1,27 +1,28 @@
 using System.Globalization;
-using System.Text;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Export;
 
-/// <summary>RFC 4180 CSV: a header row, CRLF line ends, fields quoted when they hold a comma, quote or line break.</summary>
-public sealed class CsvExporter<T>(ExportColumn<T>[] columns, TextWriter writer)
+/// <summary>
+/// RFC 4180 CSV: a header row, CRLF line ends, fields quoted when they hold a comma, quote or line
+/// break. The columns are the kind's fields, then <c>seq</c> (<see cref="ExportColumns"/>).
+/// </summary>
+public sealed class CsvExporter(IReadOnlyList<EventField> columns, TextWriter writer)
 {
-    public void WriteHeader() => WriteLine(columns.Select(c => c.Header));
+    public void WriteHeader() => WriteLine(columns.Select(c => c.Name));
 
-    public void WriteRow(T row)
+    public void WriteRow(AuditEvent row)
     {
-        for (var i = 0; i < columns.Length; i++)
+        for (var i = 0; i < columns.Count; i++)
         {
             if (i > 0) writer.Write(',');
             var column = columns[i];
-            switch (column.Kind)
+            switch (column.Type)
             {
-                case CellKind.Number:
-                    writer.Write(column.Number!(row).ToString(CultureInfo.InvariantCulture));
+                case FieldType.Integer:
+                    writer.Write(column.Number(row).ToString(CultureInfo.InvariantCulture));
                     break;
-                case CellKind.Time:
-                    writer.Write(AuditTime.Print(column.Number!(row)));
+                case FieldType.Time:
+                    writer.Write(AuditTime.Print(column.Number(row)));
                     break;
                 default:
                     WriteField(column.Text(row) is { } text ? SpreadsheetSafety.Neutralise(text) : "");

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
-using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Export;
@@ -29,9 +27,9 @@ public static class ExportEndpoints
             var ascending = q.OneOf("order", ["asc", "desc"]) != "desc"; // oldest first, as a file reads
             ExportJob? job = layer switch
             {
-                "security" => Job(q.SecurityFilter(), f => f.Window, (db, f) => db.Security(scope).Filter(f), ExportColumns.Security, EventJson.Write, "events"),
-                "business" => Job(q.BusinessFilter(), f => f.Window, (db, f) => db.Business(scope).Filter(f), ExportColumns.Business, EventJson.Write, "events"),
-                _ => Job(q.RequestFilter(), f => f.Window, (db, f) => db.Requests(scope).Filter(f), ExportColumns.Requests, EventJson.Write, "logs"),
+                "security" => Job(q.SecurityFilter(), f => f.Window, (db, f) => db.Security(scope).Filter(f), EventKind.Security, "events"),
+                "business" => Job(q.BusinessFilter(), f => f.Window, (db, f) => db.Business(scope).Filter(f), EventKind.Business, "events"),
+                _ => Job(q.RequestFilter(), f => f.Window, (db, f) => db.Requests(scope).Filter(f), EventKind.Request, "logs"),
             };
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
@@ -50,11 +48,10 @@ public static class ExportEndpoints
     }
 
     private static ExportJob Job<TFilter, TRow>(TFilter filter, Func<TFilter, TimeWindow> window,
-        Func<AuditDbContext, TFilter, IQueryable<TRow>> query, ExportColumn<TRow>[] columns,
-        Action<Utf8JsonWriter, TRow> writeJson, string arrayName) where TRow : class, ITimeOrdered =>
+        Func<AuditDbContext, TFilter, IQueryable<TRow>> query, EventKind kind, string arrayName) where TRow : AuditEvent =>
         new(window(filter), arrayName, (db, ascending, destination, format, header, ct) =>
             ExportStreamer.WriteAsync(destination, format, header,
-                query(db, filter).InOrder(ascending).AsNoTracking().AsAsyncEnumerable(), columns, writeJson, ct));
+                query(db, filter).InOrder(ascending).AsNoTracking().AsAsyncEnumerable(), ExportColumns.Of(kind), ct));
 
     /// <summary>A prepared export: its window and how to stream it, whatever the layer.</summary>
     private sealed record ExportJob(TimeWindow Window, string ArrayName,

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Export;
 
@@ -14,27 +13,27 @@ public sealed record ExportHeader(string TenantId, string Layer, IReadOnlyCollec
 /// <summary>Streams rows from the store to the response in the chosen format, one chunk in memory at a time.</summary>
 public static class ExportStreamer
 {
-    public static async Task<ExportOutcome> WriteAsync<T>(Stream destination, ExportFormat format, ExportHeader header,
-        IAsyncEnumerable<T> rows, ExportColumn<T>[] columns, Action<Utf8JsonWriter, T> writeJson, CancellationToken ct)
+    public static async Task<ExportOutcome> WriteAsync(Stream destination, ExportFormat format, ExportHeader header,
+        IAsyncEnumerable<AuditEvent> rows, IReadOnlyList<EventField> columns, CancellationToken ct)
     {
         if (format == ExportFormat.Xlsx) return await XlsxExporter.WriteAsync(destination, header, rows, columns, ct);
         using var body = new ChunkedBody(destination);
         var count = format switch
         {
             ExportFormat.Csv => await WriteCsvAsync(body, rows, columns, ct),
-            ExportFormat.Json => await WriteJsonAsync(body, header, rows, writeJson, ct),
-            ExportFormat.Ndjson => await WriteNdjsonAsync(body, rows, writeJson, ct),
+            ExportFormat.Json => await WriteJsonAsync(body, header, rows, ct),
+            ExportFormat.Ndjson => await WriteNdjsonAsync(body, rows, ct),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Not a text format."),
         };
         await body.SendAsync(ct);
         return new ExportOutcome(count, body.BytesSent, body.Sha256Hex());
     }
 
-    private static async Task<long> WriteCsvAsync<T>(ChunkedBody body, IAsyncEnumerable<T> rows, ExportColumn<T>[] columns,
+    private static async Task<long> WriteCsvAsync(ChunkedBody body, IAsyncEnumerable<AuditEvent> rows, IReadOnlyList<EventField> columns,
         CancellationToken ct)
     {
         await using var text = new StreamWriter(body.Buffer, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
-        var csv = new CsvExporter<T>(columns, text);
+        var csv = new CsvExporter(columns, text);
         csv.WriteHeader();
         long count = 0;
         await foreach (var row in rows.WithCancellation(ct))
@@ -50,8 +49,8 @@ public static class ExportStreamer
         return count;
     }
 
-    private static async Task<long> WriteJsonAsync<T>(ChunkedBody body, ExportHeader header, IAsyncEnumerable<T> rows,
-        Action<Utf8JsonWriter, T> writeJson, CancellationToken ct)
+    private static async Task<long> WriteJsonAsync(ChunkedBody body, ExportHeader header, IAsyncEnumerable<AuditEvent> rows,
+        CancellationToken ct)
     {
         await using var json = new Utf8JsonWriter(body.Buffer);
         json.WriteStartObject();
@@ -63,7 +62,7 @@ public static class ExportStreamer
         long count = 0;
         await foreach (var row in rows.WithCancellation(ct))
         {
-            writeJson(json, row);
+            EventJson.Write(json, row);
             if (++count % 256 == 0)
             {
                 await json.FlushAsync(ct);
@@ -76,14 +75,13 @@ public static class ExportStreamer
         return count;
     }
 
-    private static async Task<long> WriteNdjsonAsync<T>(ChunkedBody body, IAsyncEnumerable<T> rows,
-        Action<Utf8JsonWriter, T> writeJson, CancellationToken ct)
+    private static async Task<long> WriteNdjsonAsync(ChunkedBody body, IAsyncEnumerable<AuditEvent> rows, CancellationToken ct)
     {
         await using var json = new Utf8JsonWriter(body.Buffer);
         long count = 0;
         await foreach (var row in rows.WithCancellation(ct))
         {
-            writeJson(json, row);
+            EventJson.Write(json, row);
             await json.FlushAsync(ct);
             json.Reset(); // one document per line
             body.Buffer.WriteByte((byte)'\n');

@@ -2,7 +2,6 @@ using System.Text;
 using SpreadCheetah;
 using SpreadCheetah.Styling;
 using SpreadCheetah.Worksheets;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Export;
 
@@ -19,22 +18,22 @@ public static class XlsxExporter
     /// <summary>Excel's limit of rows a sheet, header included.</summary>
     public const int ExcelMaxRows = 1_048_576;
 
-    public static async Task<ExportOutcome> WriteAsync<T>(Stream destination, ExportHeader header, IAsyncEnumerable<T> rows,
-        ExportColumn<T>[] columns, CancellationToken ct, int rowsPerSheet = ExcelMaxRows)
+    public static async Task<ExportOutcome> WriteAsync(Stream destination, ExportHeader header, IAsyncEnumerable<AuditEvent> rows,
+        IReadOnlyList<EventField> columns, CancellationToken ct, int rowsPerSheet = ExcelMaxRows)
     {
         var file = new HashingStream(destination);
         // The data's fingerprint: the SHA-256 of the same rows as the CSV export renders them, so an
         // XLSX and a CSV of one export can be checked against each other.
         await using var dataHash = new HashingStream(null);
         await using var csvText = new StreamWriter(dataHash, new UTF8Encoding(false), 64 * 1024);
-        var csv = new CsvExporter<T>(columns, csvText);
+        var csv = new CsvExporter(columns, csvText);
         csv.WriteHeader();
 
         await using var spreadsheet = await Spreadsheet.CreateNewAsync(file, new SpreadCheetahOptions { BufferSize = 64 * 1024 }, ct);
         var headerStyle = spreadsheet.AddStyle(new Style { Font = { Bold = true } });
         var timeStyle = spreadsheet.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd hh:mm:ss.000 \"UTC\"") });
-        var headerCells = columns.Select(c => new Cell(c.Header, headerStyle)).ToArray();
-        var cells = new Cell[columns.Length];
+        var headerCells = columns.Select(c => new Cell(c.Name, headerStyle)).ToArray();
+        var cells = new Cell[columns.Count];
 
         long count = 0;
         var sheets = 0;
@@ -48,7 +47,7 @@ public static class XlsxExporter
                 await spreadsheet.AddRowAsync(headerCells, ct);
                 rowsInSheet = 1;
             }
-            for (var i = 0; i < columns.Length; i++) cells[i] = ToCell(columns[i], row, timeStyle);
+            for (var i = 0; i < columns.Count; i++) cells[i] = ToCell(columns[i], row, timeStyle);
             await spreadsheet.AddRowAsync(cells, ct);
             csv.WriteRow(row);
             rowsInSheet++;
@@ -74,35 +73,35 @@ public static class XlsxExporter
         return new ExportOutcome(count, file.BytesWritten, file.Sha256Hex());
     }
 
-    private static Cell ToCell<T>(ExportColumn<T> column, T row, StyleId timeStyle) => column.Kind switch
+    private static Cell ToCell(EventField column, AuditEvent row, StyleId timeStyle) => column.Type switch
     {
-        CellKind.Number => new Cell(column.Number!(row)),
-        CellKind.Time => new Cell(DateTime.UnixEpoch.AddMilliseconds(column.Number!(row)), timeStyle),
+        FieldType.Integer => new Cell(column.Number(row)),
+        FieldType.Time => new Cell(DateTime.UnixEpoch.AddMilliseconds(column.Number(row)), timeStyle),
         // Text cells are always strings, never formulas; the apostrophe keeps them inert once re-saved as CSV too.
         _ => column.Text(row) is { } text ? new Cell(SpreadsheetSafety.Neutralise(text)) : new Cell((string?)null),
     };
 
-    private static WorksheetOptions SheetOptions<T>(ExportColumn<T>[] columns)
+    private static WorksheetOptions SheetOptions(IReadOnlyList<EventField> columns)
     {
         var options = new WorksheetOptions
         {
             FrozenRows = 1,
-            AutoFilter = new AutoFilterOptions($"A1:{ColumnLetter(columns.Length)}1"),
+            AutoFilter = new AutoFilterOptions($"A1:{ColumnLetter(columns.Count)}1"),
         };
-        for (var i = 0; i < columns.Length; i++) options.Column(i + 1).Width = Width(columns[i]);
+        for (var i = 0; i < columns.Count; i++) options.Column(i + 1).Width = Width(columns[i]);
         return options;
     }
 
     /// <summary>Widths set by what a column holds (font measurement would need libgdiplus on Linux).</summary>
-    private static double Width<T>(ExportColumn<T> column) => column.Kind switch
+    private static double Width(EventField column) => column.Type switch
     {
-        CellKind.Time => 26,
-        CellKind.Number => Math.Max(10, column.Header.Length + 2),
-        _ => column.Header switch
+        FieldType.Time => 26,
+        FieldType.Integer => Math.Max(10, column.Name.Length + 2),
+        FieldType.Json => 60,
+        _ => column.Name switch
         {
             "path" or "user_agent" or "request_summary" or "error_message" => 40,
-            "details" or "changes" or "metadata" => 60,
-            _ => Math.Max(16, column.Header.Length + 2),
+            _ => Math.Max(16, column.Name.Length + 2),
         },
     };
 

@@ -14,11 +14,11 @@ public sealed class AdminActions(EventWriter writer, TimeProvider clock)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var batch = new EventBatch();
-        batch.Security.Add(new SecurityEvent
+        batch.Events.Add(new SecurityEvent
         {
             TenantId = tenantId,
             EventId = $"admin_{now}_{Guid.NewGuid():N}",
-            EventType = eventType,
+            Type = eventType,
             TimestampMs = now,
             Actor = actor,
             Target = target,

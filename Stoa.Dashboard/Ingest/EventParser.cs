@@ -145,7 +145,7 @@ public static class EventParser
             ErrorMessage = f.OptionalText("error_message"),
             RequestSummary = f.OptionalText("request_summary"),
         };
-        batch.Requests.Add(request);
+        batch.Events.Add(request);
     }
 
     private static void ParseSecurity(FieldReader f, string eventType, string tenantId, EventBatch batch)
@@ -153,11 +153,11 @@ public static class EventParser
         var outcome = f.Text("outcome");
         if (outcome is not null && !AuditVocabulary.Outcomes.Contains(outcome))
             f.Problem("outcome", $"'{outcome}' is not one of {string.Join(", ", AuditVocabulary.Outcomes)}.");
-        batch.Security.Add(new SecurityEvent
+        batch.Events.Add(new SecurityEvent
         {
             TenantId = tenantId,
             EventId = f.Text("event_id") ?? "",
-            EventType = eventType,
+            Type = eventType,
             TimestampMs = f.Time("timestamp"),
             Actor = f.Text("actor") ?? "",
             Target = f.Text("target") ?? "",
@@ -181,7 +181,7 @@ public static class EventParser
             Metadata = f.OptionalObject("metadata"),
             RequestId = f.OptionalText("request_id"),
         };
-        batch.Business.Add(business);
+        batch.Events.Add(business);
     }
 
     /// <summary>A stable key from the event's content, so that a resent event is stored once.</summary>

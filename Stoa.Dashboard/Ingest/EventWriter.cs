@@ -13,9 +13,9 @@ namespace Stoa.Dashboard.Ingest;
 /// </summary>
 /// <remarks>
 /// Group commit: batches that arrive while another is being written queue up, and whoever takes the
-/// write lock next writes all of them in one transaction. They share one durable commit (an fsync)
-/// and one set of rollup upserts, so concurrent senders get several times the throughput; each
-/// batch still lands whole or not at all, because a failing batch rolls back to its own savepoint.
+/// write lock next writes all of them in one transaction. They share one durable commit (an fsync),
+/// so concurrent senders get several times the throughput; each batch still lands whole or not at
+/// all, because a failing batch rolls back to its own savepoint (its rows, rollups and seq numbers).
 /// </remarks>
 public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeProvider clock, ILogger<EventWriter> logger) : IDisposable
 {
@@ -61,8 +61,8 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         {
             var connection = OpenConnection();
             using var transaction = connection.BeginTransaction();
-            written = group.Where(pending => TryWriteInSavepoint(connection, transaction, pending)).ToList();
-            AddToRollups(connection, written.SelectMany(w => w.Committed!.Requests).ToList());
+            using var inserts = new KindInserts(connection);
+            written = group.Where(pending => TryWriteInSavepoint(connection, transaction, inserts, pending)).ToList();
             transaction.Commit();
         }
         catch (Exception e)
@@ -86,22 +86,33 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
             }
     }
 
-    private bool TryWriteInSavepoint(SqliteConnection connection, SqliteTransaction transaction, PendingWrite pending)
+    /// <summary>
+    /// Writes one batch in its own savepoint: each new event gets its row id and the tenant's next
+    /// arrival number, a duplicate gets neither, and the rollups count the new requests. Anything
+    /// failing rolls back this batch alone, its numbers included, so the sequence has no gaps.
+    /// </summary>
+    private bool TryWriteInSavepoint(SqliteConnection connection, SqliteTransaction transaction, KindInserts inserts, PendingWrite pending)
     {
         transaction.Save("batch");
         try
         {
-            var (tenantId, batch) = (pending.TenantId, pending.Batch);
-            var committed = new CommittedBatch(tenantId);
-            EnsureTenant(connection, transaction, tenantId);
-            InsertAll(connection, "request_events", "tenant_id, request_id", RequestColumns, batch.Requests, committed.Requests);
-            InsertAll(connection, "security_events", "tenant_id, event_id", SecurityColumns, batch.Security, committed.Security);
-            InsertAll(connection, "business_events", "tenant_id, event_id", BusinessColumns, batch.Business, committed.Business);
+            var committed = new CommittedBatch(pending.TenantId);
+            var lastSeq = ClaimTenant(connection, transaction, pending.TenantId);
+            foreach (var e in pending.Batch.Events)
+            {
+                e.Seq = lastSeq + 1;
+                if (!inserts.TryInsert(e)) continue;
+                e.Id = inserts.LastRowId;
+                lastSeq = e.Seq;
+                committed.Events.Add(e);
+            }
+            SetLastSeq(connection, transaction, pending.TenantId, lastSeq);
+            AddToRollups(connection, committed.Events.OfType<RequestEvent>().ToList());
             transaction.Release("batch");
             pending.Committed = committed;
             return true;
         }
-        catch (SqliteException e)
+        catch (Exception e) when (e is SqliteException or OverflowException)
         {
             transaction.Rollback("batch");
             logger.LogError(e, "A batch of {Count} events for {Tenant} was not stored", pending.Batch.Count, pending.TenantId);
@@ -137,34 +148,76 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         public TaskCompletionSource<IngestResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private void EnsureTenant(SqliteConnection connection, SqliteTransaction transaction, string tenantId)
+    /// <summary>Creates the tenant on its first event and returns the last arrival number it gave.</summary>
+    private long ClaimTenant(SqliteConnection connection, SqliteTransaction transaction, string tenantId)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO tenants (tenant_id, created_at_ms) VALUES ($t, $at) ON CONFLICT DO NOTHING";
+        command.CommandText = """
+            INSERT INTO tenants (tenant_id, created_at_ms, last_seq) VALUES ($t, $at, 0) ON CONFLICT DO NOTHING;
+            SELECT last_seq FROM tenants WHERE tenant_id = $t
+            """;
         command.Parameters.AddWithValue("$t", tenantId);
         command.Parameters.AddWithValue("$at", clock.GetUtcNow().ToUnixTimeMilliseconds());
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void SetLastSeq(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long lastSeq)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE tenants SET last_seq = $s WHERE tenant_id = $t AND last_seq < $s";
+        command.Parameters.AddWithValue("$t", tenantId);
+        command.Parameters.AddWithValue("$s", lastSeq);
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Inserts rows with one prepared statement whose parameters are bound once and refilled per row.</summary>
-    private static void InsertAll<T>(SqliteConnection connection, string table, string conflictKey,
-        (string Column, Func<T, object?> Value)[] columns, List<T> rows, List<T> newRows)
+    /// <summary>
+    /// One prepared INSERT per kind, its columns read from the kind's field table (and <c>seq</c>),
+    /// skipping keys already stored (<c>ON CONFLICT DO NOTHING</c>).
+    /// </summary>
+    private sealed class KindInserts(SqliteConnection connection) : IDisposable
     {
-        if (rows.Count == 0) return;
-        using var insert = new PreparedStatement(connection, $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Column))}) " +
-            $"VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1)))}) ON CONFLICT ({conflictKey}) DO NOTHING");
-        var values = new object?[columns.Length];
-        foreach (var row in rows)
+        private readonly Dictionary<EventKind, (PreparedStatement Statement, object?[] Values)> _inserts = [];
+
+        public long LastRowId { get; private set; }
+
+        /// <summary>Inserts the event; false when its key is already stored.</summary>
+        public bool TryInsert(AuditEvent e)
         {
-            for (var i = 0; i < columns.Length; i++) values[i] = columns[i].Value(row);
-            if (insert.Run(values) == 1) newRows.Add(row);
+            var fields = e.Fields;
+            if (!_inserts.TryGetValue(e.Kind, out var insert))
+                _inserts[e.Kind] = insert = (Prepare(e.Kind, fields), new object?[fields.Count + 1]);
+            for (var i = 0; i < fields.Count; i++) insert.Values[i] = fields[i].Value(e);
+            insert.Values[fields.Count] = e.Seq;
+            if (insert.Statement.Run(insert.Values) != 1) return false;
+            LastRowId = insert.Statement.LastInsertRowId;
+            return true;
+        }
+
+        private PreparedStatement Prepare(EventKind kind, IReadOnlyList<EventField> fields)
+        {
+            var (table, key) = kind switch
+            {
+                EventKind.Request => ("request_events", "tenant_id, request_id"),
+                EventKind.Security => ("security_events", "tenant_id, event_id"),
+                _ => ("business_events", "tenant_id, event_id"),
+            };
+            var columns = fields.Append(EventField.Seq).Select(f => f.Name).ToList();
+            return new PreparedStatement(connection, $"INSERT INTO {table} ({string.Join(", ", columns)}) " +
+                $"VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1)))}) ON CONFLICT ({key}) DO NOTHING");
+        }
+
+        public void Dispose()
+        {
+            foreach (var (statement, _) in _inserts.Values) statement.Dispose();
         }
     }
 
     /// <summary>
     /// Counts the batch's new requests (duplicates were not inserted, so are not counted) into the
-    /// hourly and daily rollups, in the same transaction: the rollups never disagree with the events.
+    /// hourly and daily rollups, in the batch's savepoint: the rollups never disagree with the
+    /// events, and a batch whose rollups cannot be written fails alone.
     /// </summary>
     private static void AddToRollups(SqliteConnection connection, List<RequestEvent> inserted)
     {
@@ -184,37 +237,12 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
                     g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal), // as SQLite's max(): binary order
                     g.LongCount(), g.Sum(r => r.RequestSizeBytes), g.Sum(r => r.ResponseSizeBytes)]);
     }
-
-    private static readonly (string, Func<RequestEvent, object?>)[] RequestColumns =
-    [
-        ("tenant_id", r => r.TenantId), ("request_id", r => r.RequestId), ("timestamp", r => r.TimestampMs),
-        ("consumer_id", r => r.ConsumerId), ("consumer_name", r => r.ConsumerName), ("api_id", r => r.ApiId), ("method", r => r.Method),
-        ("path", r => r.Path), ("status_code", r => r.StatusCode), ("latency_ms", r => r.LatencyMs),
-        ("request_size_bytes", r => r.RequestSizeBytes), ("response_size_bytes", r => r.ResponseSizeBytes),
-        ("gateway_version", r => r.GatewayVersion), ("datacenter", r => r.Datacenter), ("key_id", r => r.KeyId),
-        ("session_id", r => r.SessionId), ("user_id", r => r.UserId), ("client_ip", r => r.ClientIp), ("user_agent", r => r.UserAgent),
-        ("error_message", r => r.ErrorMessage), ("request_summary", r => r.RequestSummary),
-    ];
-
-    private static readonly (string, Func<SecurityEvent, object?>)[] SecurityColumns =
-    [
-        ("tenant_id", s => s.TenantId), ("event_id", s => s.EventId), ("event_type", s => s.EventType), ("timestamp", s => s.TimestampMs),
-        ("actor", s => s.Actor), ("target", s => s.Target), ("outcome", s => s.Outcome), ("details", s => s.Details),
-    ];
-
-    private static readonly (string, Func<BusinessEvent, object?>)[] BusinessColumns =
-    [
-        ("tenant_id", b => b.TenantId), ("event_id", b => b.EventId), ("timestamp", b => b.TimestampMs), ("action", b => b.Action),
-        ("resource_type", b => b.ResourceType), ("resource_id", b => b.ResourceId), ("actor_id", b => b.ActorId),
-        ("changes", b => b.Changes), ("metadata", b => b.Metadata), ("request_id", b => b.RequestId),
-    ];
 }
 
 /// <summary>The events one commit added, for whoever watches the tenant live.</summary>
 public sealed record CommittedBatch(string TenantId)
 {
-    public List<RequestEvent> Requests { get; } = [];
-    public List<SecurityEvent> Security { get; } = [];
-    public List<BusinessEvent> Business { get; } = [];
-    public int Count => Requests.Count + Security.Count + Business.Count;
+    /// <summary>In arrival order: each with its row id and its seq.</summary>
+    public List<AuditEvent> Events { get; } = [];
+    public int Count => Events.Count;
 }

@@ -38,6 +38,9 @@ public sealed class PreparedStatement : IDisposable
         return raw.sqlite3_changes(_db);
     }
 
+    /// <summary>The rowid of the row the last successful INSERT on this connection added.</summary>
+    public long LastInsertRowId => raw.sqlite3_last_insert_rowid(_db);
+
     private void Check(int result)
     {
         if (result is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))

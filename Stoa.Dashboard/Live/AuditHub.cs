@@ -11,8 +11,8 @@ public sealed record HubFilter(string? ConsumerId = null, int? StatusClass = nul
 {
     public LiveFilter ToLiveFilter()
     {
-        TimelineKind? kind = Kind is null ? null
-            : Enum.TryParse<TimelineKind>(Kind, ignoreCase: true, out var k) ? k
+        EventKind? kind = Kind is null ? null
+            : Enum.TryParse<EventKind>(Kind, ignoreCase: true, out var k) ? k
             : throw new HubException($"kind '{Kind}' is not one of request, security, business.");
         if (StatusClass is < 1 or > 5) throw new HubException("status_class must be 1 to 5 (2 for 2xx, 5 for 5xx).");
         if (ConsumerId is not null && !Identifiers.IsValid(ConsumerId)) throw new HubException($"consumer_id: use {Identifiers.Rule}.");

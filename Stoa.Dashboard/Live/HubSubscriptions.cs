@@ -57,7 +57,7 @@ public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, I
         private readonly ILogger _logger;
         private readonly ConcurrentDictionary<string, IDisposable> _subscriptions = new();
         // Bounded: a client that cannot keep up loses its oldest undelivered batches, never the server's memory.
-        private readonly Channel<List<TimelineEntry>> _outbox = Channel.CreateBounded<List<TimelineEntry>>(
+        private readonly Channel<List<AuditEvent>> _outbox = Channel.CreateBounded<List<AuditEvent>>(
             new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         private readonly Task _pump;
 
@@ -84,7 +84,7 @@ public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, I
             if (_subscriptions.TryRemove(tenantId, out var subscription)) subscription.Dispose();
         }
 
-        public void Enqueue(List<TimelineEntry> events) => _outbox.Writer.TryWrite(events);
+        public void Enqueue(List<AuditEvent> events) => _outbox.Writer.TryWrite(events);
 
         private async Task PumpAsync()
         {
@@ -102,21 +102,13 @@ public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, I
         }
 
         /// <summary>The events in the API's JSON, so a script reads the same fields from the hub as from the REST API.</summary>
-        private static JsonElement ToJson(List<TimelineEntry> events)
+        private static JsonElement ToJson(List<AuditEvent> events)
         {
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartArray();
-                foreach (var e in events)
-                {
-                    switch (e.Event)
-                    {
-                        case RequestEvent r: EventJson.Write(w, r); break;
-                        case SecurityEvent s: EventJson.Write(w, s); break;
-                        case BusinessEvent b: EventJson.Write(w, b); break;
-                    }
-                }
+                foreach (var e in events) EventJson.Write(w, e);
                 w.WriteEndArray();
             }
             using var document = JsonDocument.Parse(buffer.ToArray());

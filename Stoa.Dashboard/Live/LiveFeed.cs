@@ -1,5 +1,4 @@
 using Stoa.Dashboard.Ingest;
-using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Live;
@@ -26,7 +25,7 @@ public sealed class LiveFeed : IDisposable
 
     public int SubscriberCount => _subscriptions.Length;
 
-    public IDisposable Subscribe(AuditScope scope, Action<IReadOnlyList<TimelineEntry>> onEvents)
+    public IDisposable Subscribe(AuditScope scope, Action<IReadOnlyList<AuditEvent>> onEvents)
     {
         var subscription = new Subscription(this, scope, onEvents);
         lock (_gate) _subscriptions = [.. _subscriptions, subscription];
@@ -41,7 +40,7 @@ public sealed class LiveFeed : IDisposable
     private void Publish(CommittedBatch batch)
     {
         // Subscribers with the same scope (every operator of a tenant, say) share one filtered, ordered list.
-        var byScope = new Dictionary<AuditScope, List<TimelineEntry>>();
+        var byScope = new Dictionary<AuditScope, List<AuditEvent>>();
         foreach (var subscription in _subscriptions)
         {
             if (subscription.Scope.TenantId != batch.TenantId) continue;
@@ -60,20 +59,15 @@ public sealed class LiveFeed : IDisposable
         }
     }
 
-    /// <summary>The batch's events the scope may see, in time order as a timeline reads them.</summary>
-    public static List<TimelineEntry> Visible(CommittedBatch batch, AuditScope scope) =>
-        batch.Requests.Where(scope.Sees).Select(r => new TimelineEntry(r.TimestampMs, TimelineKind.Request, r.Id, r))
-            .Concat(batch.Security.Where(scope.Sees).Select(s => new TimelineEntry(s.TimestampMs, TimelineKind.Security, s.Id, s)))
-            .Concat(batch.Business.Where(scope.Sees).Select(b => new TimelineEntry(b.TimestampMs, TimelineKind.Business, b.Id, b)))
-            .OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind)
-            .ToList();
+    /// <summary>The batch's events the scope may see (<see cref="EventRules.Sees"/>), in arrival order, each with its id and seq.</summary>
+    public static List<AuditEvent> Visible(CommittedBatch batch, AuditScope scope) => batch.Events.Where(scope.Sees).ToList();
 
     public void Dispose() => _writer.Committed -= Publish;
 
-    private sealed class Subscription(LiveFeed feed, AuditScope scope, Action<IReadOnlyList<TimelineEntry>> onEvents) : IDisposable
+    private sealed class Subscription(LiveFeed feed, AuditScope scope, Action<IReadOnlyList<AuditEvent>> onEvents) : IDisposable
     {
         public AuditScope Scope => scope;
-        public Action<IReadOnlyList<TimelineEntry>> OnEvents => onEvents;
+        public Action<IReadOnlyList<AuditEvent>> OnEvents => onEvents;
         public void Dispose() => feed.Unsubscribe(this);
     }
 }

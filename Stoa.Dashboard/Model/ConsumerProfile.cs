@@ -47,7 +47,7 @@ public sealed record ConsumerProfile(
         // Latency as an exact histogram (one entry per distinct value), from which any percentile is exact.
         var latencies = usage.Latencies.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)).ToList();
         var keys = usage.Keys.ToList();
-        var security = await SecurityHistoryAsync(db, scope, consumerId, keys, window, ct);
+        var security = await SecurityHistoryAsync(db, scope, consumerId, window, ct);
 
         return new ConsumerProfile(consumerId, latest.ConsumerName,
             ErrorMix.From(statuses.Select(s => (s.StatusCode, s.Requests))),
@@ -59,19 +59,18 @@ public sealed record ConsumerProfile(
     }
 
     /// <summary>
-    /// Events the consumer caused, and events on it or its keys, newest first. One index range per
-    /// actor or target, merged here: a single query with OR or IN walks the tenant's whole window.
+    /// The security events that involve the consumer (<see cref="EventRules"/>), newest first. One
+    /// index range per consumer field (actor, target), merged here: a single query with OR walks
+    /// the tenant's whole window.
     /// </summary>
     private static async Task<List<SecurityEvent>> SecurityHistoryAsync(AuditDbContext db, AuditScope scope, string consumerId,
-        IEnumerable<string> keys, TimeWindow window, CancellationToken ct)
+        TimeWindow window, CancellationToken ct)
     {
         const int max = 500;
         var inWindow = db.Security(scope).InWindow(window);
-        var ranges = new List<IQueryable<SecurityEvent>> { inWindow.Where(s => s.Actor == consumerId) };
-        ranges.AddRange(keys.Append(consumerId).Select(target => inWindow.Where(s => s.Target == target)));
         var events = new List<SecurityEvent>();
-        foreach (var range in ranges)
-            events.AddRange(await range.InOrder(ascending: false).Take(max).AsNoTracking().ToListAsync(ct));
+        foreach (var involves in EventRules.InvolvesByField<SecurityEvent>(consumerId))
+            events.AddRange(await inWindow.Where(involves).InOrder(ascending: false).Take(max).AsNoTracking().ToListAsync(ct));
         return events.DistinctBy(s => s.Id).OrderByDescending(s => s.TimestampMs).ThenByDescending(s => s.Id).Take(max).ToList();
     }
 

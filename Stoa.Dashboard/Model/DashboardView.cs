@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Stoa.Dashboard.Api;
 
 namespace Stoa.Dashboard.Model;
 
@@ -105,6 +104,14 @@ public sealed record DashboardView(
     }
 
     public string Link(string path, IDictionary<string, string?>? extra = null) => path + Query(extra);
+
+    /// <summary>The permanent link of one event: its number and tenant, and this view's zone; no window, since the event fixes its own time.</summary>
+    public string EventLink(long seq)
+    {
+        var query = $"?tenant={Uri.EscapeDataString(Tenant ?? "")}";
+        if (TimeZoneParameter != "UTC") query += $"&tz={Uri.EscapeDataString(TimeZoneParameter).Replace("%2F", "/")}";
+        return $"/events/{seq}{query}";
+    }
 
     /// <summary>The same view over another window (a zoom, a preset, a custom range).</summary>
     public DashboardView WithWindow(long fromMs, long toMs) => this with { FromMs = fromMs, ToMs = toMs, Preset = null, WindowLabel = "custom" };

@@ -1,29 +1,20 @@
-using Stoa.Dashboard.Storage;
-
 namespace Stoa.Dashboard.Model;
 
 /// <summary>The live tail's filters, from the URL: consumer, status class, method, path prefix, event kind.</summary>
 public sealed record LiveFilter(string? ConsumerId = null, int? StatusClass = null, string? Method = null, string? PathPrefix = null,
-    TimelineKind? Kind = null)
+    EventKind? Kind = null)
 {
-    public bool Matches(TimelineEntry entry)
+    public bool Matches(AuditEvent e)
     {
-        if (Kind is { } kind && entry.Kind != kind) return false;
-        if (ConsumerId is { } consumer && !Involves(entry, consumer)) return false;
+        if (Kind is { } kind && e.Kind != kind) return false;
+        if (ConsumerId is { } consumer && !EventRules.Involves(e, consumer)) return false;
         // Request-only filters leave security and business events out: they have no status, method or path.
-        if (StatusClass is { } cls && entry.Request?.StatusCode / 100 != cls) return false;
-        if (Method is { } method && entry.Request?.Method != method) return false;
-        if (PathPrefix is { } prefix && entry.Request?.Path.StartsWith(prefix, StringComparison.Ordinal) != true) return false;
+        var request = e as RequestEvent;
+        if (StatusClass is { } cls && request?.StatusCode / 100 != cls) return false;
+        if (Method is { } method && request?.Method != method) return false;
+        if (PathPrefix is { } prefix && request?.Path.StartsWith(prefix, StringComparison.Ordinal) != true) return false;
         return true;
     }
-
-    private static bool Involves(TimelineEntry entry, string consumer) => entry.Event switch
-    {
-        RequestEvent r => r.ConsumerId == consumer,
-        SecurityEvent s => s.Actor == consumer || s.Target == consumer,
-        BusinessEvent b => b.ActorId == consumer,
-        _ => false,
-    };
 }
 
 /// <summary>
@@ -34,8 +25,8 @@ public sealed record LiveFilter(string? ConsumerId = null, int? StatusClass = nu
 public sealed class LiveTail(int capacity, LiveFilter filter, TimeProvider clock)
 {
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(5);
-    private readonly LinkedList<TimelineEntry> _shown = new();
-    private readonly List<TimelineEntry> _waiting = [];
+    private readonly LinkedList<AuditEvent> _shown = new();
+    private readonly List<AuditEvent> _waiting = [];
     private readonly Queue<(long AtMs, int Count)> _arrivals = new();
 
     public int Capacity => capacity;
@@ -49,9 +40,9 @@ public sealed class LiveTail(int capacity, LiveFilter filter, TimeProvider clock
     public long Dropped { get; private set; }
 
     /// <summary>Newest first.</summary>
-    public ICollection<TimelineEntry> Shown => _shown;
+    public ICollection<AuditEvent> Shown => _shown;
 
-    public void Add(IEnumerable<TimelineEntry> events)
+    public void Add(IEnumerable<AuditEvent> events)
     {
         var matching = events.Where(filter.Matches).ToList();
         if (matching.Count == 0) return;
@@ -85,7 +76,7 @@ public sealed class LiveTail(int capacity, LiveFilter filter, TimeProvider clock
         return _arrivals.Sum(a => a.Count) / RateWindow.TotalSeconds;
     }
 
-    private void Show(IEnumerable<TimelineEntry> events)
+    private void Show(IEnumerable<AuditEvent> events)
     {
         foreach (var entry in events.OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind))
         {

@@ -18,7 +18,7 @@ public sealed record SecurityOverview(long BucketWidthMs, IReadOnlyList<long> Bu
         var origin = fromMs / width * width;
         var events = db.Security(scope).Filter(filter with { Window = new TimeWindow(fromMs, toMs) });
         var counts = await events
-            .GroupBy(s => new { s.EventType, Bucket = (s.TimestampMs - origin) / width })
+            .GroupBy(s => new { EventType = s.Type, Bucket = (s.TimestampMs - origin) / width })
             .Select(g => new { g.Key.EventType, g.Key.Bucket, Count = g.LongCount() })
             .ToListAsync(ct);
         var starts = Buckets.Starts(fromMs, toMs, width).ToList();
@@ -34,7 +34,7 @@ public sealed record SecurityOverview(long BucketWidthMs, IReadOnlyList<long> Bu
         });
 
         var dayStart = toMs - AuditTime.DayMs;
-        var failures = db.Security(scope).InWindow(new TimeWindow(fromMs, toMs)).Where(s => s.EventType == "auth_failed");
+        var failures = db.Security(scope).InWindow(new TimeWindow(fromMs, toMs)).Where(s => s.Type == "auth_failed");
         var top = await failures.GroupBy(s => s.Target)
             .Select(g => new { Target = g.Key, Count = g.LongCount(), Last24h = g.LongCount(s => s.TimestampMs >= dayStart) })
             .OrderByDescending(t => t.Count).ThenBy(t => t.Target).Take(10)

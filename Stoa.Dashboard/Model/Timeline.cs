@@ -11,38 +11,15 @@ public sealed record HistogramBucket(long StartMs, long Status2xx, long Status3x
 
 public sealed record PathBreakdown(string Path, long Requests, long Errors, long Consumers);
 
-/// <summary>One line of the merged stream: a request, security or business event.</summary>
-public sealed record TimelineEntry(long TimestampMs, TimelineKind Kind, long Id, object Event)
-{
-    public RequestEvent? Request => Event as RequestEvent;
-    public SecurityEvent? Security => Event as SecurityEvent;
-    public BusinessEvent? Business => Event as BusinessEvent;
-}
-
-/// <summary>Kinds in the order they sort at the same millisecond: the request first, then what it caused.</summary>
-public enum TimelineKind { Request = 0, Security = 1, Business = 2 }
-
 /// <summary>"What happened between 3 and 4 am": the histogram, the paths, and the merged stream.</summary>
 public static class Timeline
 {
-    /// <summary>The timeline's optional narrowing to one consumer: its requests, the security events it is actor or target of, the changes it made.</summary>
-    public static IQueryable<RequestEvent> Requests(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId)
-    {
-        var query = db.Requests(scope).InWindow(window);
-        return consumerId is null ? query : query.Where(r => r.ConsumerId == consumerId);
-    }
+    /// <summary>The timeline's optional narrowing to the events that involve one consumer (<see cref="EventRules"/>).</summary>
+    public static IQueryable<RequestEvent> Requests(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId) =>
+        Involving(db.Requests(scope).InWindow(window), consumerId);
 
-    private static IQueryable<SecurityEvent> Security(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId)
-    {
-        var query = db.Security(scope).InWindow(window);
-        return consumerId is null ? query : query.Where(s => s.Actor == consumerId || s.Target == consumerId);
-    }
-
-    private static IQueryable<BusinessEvent> Business(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId)
-    {
-        var query = db.Business(scope).InWindow(window);
-        return consumerId is null ? query : query.Where(b => b.ActorId == consumerId);
-    }
+    private static IQueryable<T> Involving<T>(IQueryable<T> query, string? consumerId) where T : AuditEvent, IEventKind =>
+        consumerId is null ? query : query.Where(EventRules.Involves<T>(consumerId));
 
     public static async Task<(long Width, List<HistogramBucket> Buckets)> HistogramAsync(AuditDbContext db, AuditScope scope,
         long fromMs, long toMs, string? consumerId = null, CancellationToken ct = default)
@@ -77,36 +54,42 @@ public static class Timeline
     }
 
     /// <summary>
-    /// A page of the merged stream, oldest first, after <paramref name="after"/> (exclusive). Each
-    /// layer is read by keyset up to <paramref name="limit"/>, then merged: exact and bounded.
+    /// A page of the merged stream, oldest or newest first, after <paramref name="after"/>
+    /// (exclusive). Each kind is read by keyset up to <paramref name="limit"/>, then merged: exact
+    /// and bounded. At the same millisecond a request sorts before what it caused.
     /// </summary>
-    public static async Task<List<TimelineEntry>> StreamAsync(AuditDbContext db, AuditScope scope, TimeWindow window,
-        TimelineEntry? after, int limit, string? consumerId = null, CancellationToken ct = default)
+    public static async Task<List<AuditEvent>> StreamAsync(AuditDbContext db, AuditScope scope, TimeWindow window,
+        AuditEvent? after, int limit, string? consumerId = null, bool ascending = true, CancellationToken ct = default)
     {
-        var requests = await After(Requests(db, scope, window, consumerId), TimelineKind.Request, after).Take(limit).AsNoTracking().ToListAsync(ct);
-        var security = await After(Security(db, scope, window, consumerId), TimelineKind.Security, after).Take(limit).AsNoTracking().ToListAsync(ct);
-        var business = await After(Business(db, scope, window, consumerId), TimelineKind.Business, after).Take(limit).AsNoTracking().ToListAsync(ct);
-        return requests.Select(r => new TimelineEntry(r.TimestampMs, TimelineKind.Request, r.Id, r))
-            .Concat(security.Select(s => new TimelineEntry(s.TimestampMs, TimelineKind.Security, s.Id, s)))
-            .Concat(business.Select(b => new TimelineEntry(b.TimestampMs, TimelineKind.Business, b.Id, b)))
-            .OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind).ThenBy(e => e.Id)
-            .Take(limit)
-            .ToList();
+        var events = new List<AuditEvent>();
+        events.AddRange(await After(Involving(db.Requests(scope).InWindow(window), consumerId), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
+        events.AddRange(await After(Involving(db.Security(scope).InWindow(window), consumerId), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
+        events.AddRange(await After(Involving(db.Business(scope).InWindow(window), consumerId), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
+        var ordered = ascending
+            ? events.OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind).ThenBy(e => e.Id)
+            : events.OrderByDescending(e => e.TimestampMs).ThenByDescending(e => e.Kind).ThenByDescending(e => e.Id);
+        return ordered.Take(limit).ToList();
     }
 
-    private static IQueryable<T> After<T>(IQueryable<T> query, TimelineKind kind, TimelineEntry? after) where T : class, ITimeOrdered
+    /// <summary>The events of one kind after <paramref name="after"/> in (time, kind, id) order, whatever its kind.</summary>
+    private static IQueryable<T> After<T>(IQueryable<T> query, AuditEvent? after, bool ascending) where T : AuditEvent, IEventKind
     {
         if (after is not null)
         {
             var (ts, id) = (after.TimestampMs, after.Id);
-            query = kind.CompareTo(after.Kind) switch
+            // Compared with the last event's kind: a kind that sorts before it resumes after its millisecond, one that sorts after it at it.
+            var sortsBefore = ascending ? T.ThisKind.CompareTo(after.Kind) : after.Kind.CompareTo(T.ThisKind);
+            query = (sortsBefore, ascending) switch
             {
-                < 0 => query.Where(e => e.TimestampMs > ts),
-                0 => query.Where(e => e.TimestampMs > ts || (e.TimestampMs == ts && e.Id > id)),
-                _ => query.Where(e => e.TimestampMs >= ts),
+                (< 0, true) => query.Where(e => e.TimestampMs > ts),
+                (0, true) => query.Where(e => e.TimestampMs > ts || (e.TimestampMs == ts && e.Id > id)),
+                (_, true) => query.Where(e => e.TimestampMs >= ts),
+                (< 0, false) => query.Where(e => e.TimestampMs < ts),
+                (0, false) => query.Where(e => e.TimestampMs < ts || (e.TimestampMs == ts && e.Id < id)),
+                (_, false) => query.Where(e => e.TimestampMs <= ts),
             };
         }
-        return query.InOrder(ascending: true);
+        return query.InOrder(ascending);
     }
 
     /// <summary>What the detail of a request shows beside it: the business changes it caused, and its consumer's security events around it.</summary>
@@ -116,9 +99,7 @@ public static class Timeline
         var changes = await db.Business(scope).Where(b => b.RequestId == request.RequestId)
             .InOrder(true).AsNoTracking().ToListAsync(ct);
         var (from, to) = (request.TimestampMs - (long)around.TotalMilliseconds, request.TimestampMs + (long)around.TotalMilliseconds);
-        var (consumer, key) = (request.ConsumerId, request.KeyId ?? request.ConsumerId);
-        var security = await db.Security(scope).InWindow(new TimeWindow(from, to))
-            .Where(s => s.Actor == consumer || s.Target == consumer || s.Target == key)
+        var security = await Involving(db.Security(scope).InWindow(new TimeWindow(from, to)), request.ConsumerId)
             .InOrder(true).Take(200).AsNoTracking().ToListAsync(ct);
         return (changes, security);
     }

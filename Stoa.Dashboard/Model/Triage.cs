@@ -26,7 +26,7 @@ public sealed record Triage(
             .ToList();
 
         var security = await db.Security(scope).InWindow(window)
-            .GroupBy(s => s.EventType)
+            .GroupBy(s => s.Type)
             .Select(g => new TypeCount(g.Key, g.LongCount()))
             .ToListAsync(ct);
 

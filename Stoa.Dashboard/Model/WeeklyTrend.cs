@@ -22,7 +22,7 @@ public sealed record WeeklyTrend(IReadOnlyList<DailyVolume> Days, IReadOnlyList<
 
         var previousStart = weekStart - 7 * AuditTime.DayMs;
         var security = await db.Security(scope).InWindow(new TimeWindow(previousStart, weekEnd))
-            .GroupBy(s => s.EventType)
+            .GroupBy(s => s.Type)
             .Select(g => new { Type = g.Key, ThisWeek = g.LongCount(s => s.TimestampMs >= weekStart), Before = g.LongCount(s => s.TimestampMs < weekStart) })
             .ToListAsync(ct);
         var comparison = ComparedTypes

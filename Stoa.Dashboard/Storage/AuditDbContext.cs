@@ -16,6 +16,8 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        // An event's field table describes its columns; it is not itself stored.
+        model.Ignore<EventField>();
         model.Entity<RequestEvent>(e =>
         {
             e.ToTable("request_events");
@@ -30,16 +32,19 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
             e.HasIndex(r => new { r.TenantId, r.ConsumerId, r.TimestampMs, r.Method, r.LatencyMs, r.KeyId, r.Path })
                 .HasDatabaseName("IX_request_events_consumer_window");
             e.HasIndex(r => new { r.TenantId, r.ApiId, r.TimestampMs });
+            e.HasIndex(r => new { r.TenantId, r.Seq }).IsUnique();
         });
         model.Entity<SecurityEvent>(e =>
         {
             e.ToTable("security_events");
             e.Property(s => s.TimestampMs).HasColumnName("timestamp");
+            e.Property(s => s.Type).HasColumnName("event_type");
             e.HasIndex(s => new { s.TenantId, s.EventId }).IsUnique();
             e.HasIndex(s => new { s.TenantId, s.TimestampMs });
-            e.HasIndex(s => new { s.TenantId, s.EventType, s.TimestampMs });
+            e.HasIndex(s => new { s.TenantId, s.Type, s.TimestampMs });
             e.HasIndex(s => new { s.TenantId, s.Actor, s.TimestampMs });
             e.HasIndex(s => new { s.TenantId, s.Target, s.TimestampMs });
+            e.HasIndex(s => new { s.TenantId, s.Seq }).IsUnique();
         });
         model.Entity<BusinessEvent>(e =>
         {
@@ -50,6 +55,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
             e.HasIndex(b => new { b.TenantId, b.ActorId, b.TimestampMs });
             e.HasIndex(b => new { b.TenantId, b.ResourceType, b.ResourceId });
             e.HasIndex(b => new { b.TenantId, b.RequestId });
+            e.HasIndex(b => new { b.TenantId, b.Seq }).IsUnique();
         });
         model.Entity<RequestRollup>(e =>
         {

@@ -1,19 +1,11 @@
 using Microsoft.EntityFrameworkCore;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Storage;
-
-/// <summary>Rows that live on the time axis, paged by (timestamp, id).</summary>
-public interface ITimeOrdered
-{
-    long Id { get; }
-    long TimestampMs { get; }
-}
 
 /// <summary>The filters of the API and the dashboard, applied in SQL.</summary>
 public static class AuditQueries
 {
-    public static IQueryable<T> InWindow<T>(this IQueryable<T> query, TimeWindow window) where T : class, ITimeOrdered
+    public static IQueryable<T> InWindow<T>(this IQueryable<T> query, TimeWindow window) where T : AuditEvent
     {
         if (window.FromMs is { } from) query = query.Where(r => r.TimestampMs >= from);
         if (window.ToMs is { } to) query = query.Where(r => r.TimestampMs < to);
@@ -41,7 +33,7 @@ public static class AuditQueries
         if (f.EventTypes is { Count: > 0 } types)
         {
             var list = types.ToList();
-            query = query.Where(s => list.Contains(s.EventType));
+            query = query.Where(s => list.Contains(s.Type));
         }
         if (f.Actor is { } actor) query = query.Where(s => s.Actor == actor);
         if (f.Target is { } target) query = query.Where(s => s.Target == target);
@@ -61,32 +53,46 @@ public static class AuditQueries
     }
 
     /// <summary>Orders by time then id, in the page's direction.</summary>
-    public static IQueryable<T> InOrder<T>(this IQueryable<T> query, bool ascending) where T : class, ITimeOrdered =>
+    public static IQueryable<T> InOrder<T>(this IQueryable<T> query, bool ascending) where T : AuditEvent =>
         ascending
             ? query.OrderBy(r => r.TimestampMs).ThenBy(r => r.Id)
             : query.OrderByDescending(r => r.TimestampMs).ThenByDescending(r => r.Id);
 
     /// <summary>
     /// One page by keyset: rows strictly after the cursor, so paging to the end neither skips nor
-    /// repeats a row, even while new events arrive.
+    /// repeats a row, even while new events arrive. In arrival order the key is <c>seq</c>, so a
+    /// late event (an old timestamp, stored now) is still read after what was read before it.
     /// </summary>
     public static async Task<Page<T>> PageAsync<T>(this IQueryable<T> query, PageRequest page, CancellationToken ct)
-        where T : class, ITimeOrdered
+        where T : AuditEvent
     {
-        if (page.After is { } after)
+        if (page.Order == PageOrder.Arrival)
         {
-            var (ts, id) = (after.TimestampMs, after.Id);
-            query = page.Ascending
-                ? query.Where(r => r.TimestampMs > ts || (r.TimestampMs == ts && r.Id > id))
-                : query.Where(r => r.TimestampMs < ts || (r.TimestampMs == ts && r.Id < id));
+            if (page.After is { } since)
+            {
+                var seq = since.Seq;
+                query = query.Where(r => r.Seq > seq);
+            }
+            query = query.OrderBy(r => r.Seq);
         }
-        var rows = await query.InOrder(page.Ascending).Take(page.Limit + 1).AsNoTracking().ToListAsync(ct);
+        else
+        {
+            if (page.After is { } after)
+            {
+                var (ts, id) = (after.TimestampMs, after.Id);
+                query = page.Ascending
+                    ? query.Where(r => r.TimestampMs > ts || (r.TimestampMs == ts && r.Id > id))
+                    : query.Where(r => r.TimestampMs < ts || (r.TimestampMs == ts && r.Id < id));
+            }
+            query = query.InOrder(page.Ascending);
+        }
+        var rows = await query.Take(page.Limit + 1).AsNoTracking().ToListAsync(ct);
         string? next = null;
         if (rows.Count > page.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
             var last = rows[^1];
-            next = new PageCursor(page.Ascending, last.TimestampMs, last.Id).Encode();
+            next = (page.Order == PageOrder.Arrival ? PageCursor.AfterSeq(last.Seq) : new PageCursor(page.Order, last.TimestampMs, last.Id)).Encode();
         }
         return new Page<T>(rows, next);
     }

@@ -1,74 +1,15 @@
 namespace Stoa.Dashboard.Storage;
 
-// Timestamps are stored as Unix milliseconds (UTC): compact, index-friendly, and exactly the
-// precision the API prints. Column names follow the API's field names (see AuditDbContext).
-
-/// <summary>A gateway request event (<c>event_type: "api_request"</c>).</summary>
-public sealed class RequestEvent : ITimeOrdered
-{
-    public long Id { get; set; }
-    public required string TenantId { get; set; }
-    public required string RequestId { get; set; }
-    public long TimestampMs { get; set; }
-    public required string ConsumerId { get; set; }
-    public required string ConsumerName { get; set; }
-    public required string ApiId { get; set; }
-    public required string Method { get; set; }
-    public required string Path { get; set; }
-    public int StatusCode { get; set; }
-    public long LatencyMs { get; set; }
-    public long RequestSizeBytes { get; set; }
-    public long ResponseSizeBytes { get; set; }
-    public required string GatewayVersion { get; set; }
-    public required string Datacenter { get; set; }
-    public string? KeyId { get; set; }
-    public string? SessionId { get; set; }
-    public string? UserId { get; set; }
-    public string? ClientIp { get; set; }
-    public string? UserAgent { get; set; }
-    public string? ErrorMessage { get; set; }
-    public string? RequestSummary { get; set; }
-}
-
-/// <summary>A security event: failed auth, rate limit, blocked policy, key and consumer changes, admin actions.</summary>
-public sealed class SecurityEvent : ITimeOrdered
-{
-    public long Id { get; set; }
-    public required string TenantId { get; set; }
-    public required string EventId { get; set; }
-    public required string EventType { get; set; }
-    public long TimestampMs { get; set; }
-    public required string Actor { get; set; }
-    public required string Target { get; set; }
-    public required string Outcome { get; set; }
-    /// <summary>The <c>details</c> object as JSON text, or null.</summary>
-    public string? Details { get; set; }
-}
-
-/// <summary>An application business-audit event: what changed, before and after.</summary>
-public sealed class BusinessEvent : ITimeOrdered
-{
-    public long Id { get; set; }
-    public required string TenantId { get; set; }
-    public required string EventId { get; set; }
-    public long TimestampMs { get; set; }
-    public required string Action { get; set; }
-    public required string ResourceType { get; set; }
-    public required string ResourceId { get; set; }
-    public required string ActorId { get; set; }
-    /// <summary>The <c>changes</c> object as JSON text, or null.</summary>
-    public string? Changes { get; set; }
-    /// <summary>The <c>metadata</c> object as JSON text, or null.</summary>
-    public string? Metadata { get; set; }
-    /// <summary>The gateway request that caused the change: a correlation, not a key.</summary>
-    public string? RequestId { get; set; }
-}
+// The events themselves are in Events/. Timestamps are stored as Unix milliseconds (UTC); column
+// names follow the API's field names (see AuditDbContext).
 
 /// <summary>A tenant the store knows: created by its first ingest or by issuing a token for it.</summary>
 public sealed class Tenant
 {
     public required string TenantId { get; set; }
     public long CreatedAtMs { get; set; }
+    /// <summary>The last arrival sequence number given to one of the tenant's events (0 before the first).</summary>
+    public long LastSeq { get; set; }
 }
 
 /// <summary>An API token. Only the SHA-256 of the secret is kept.</summary>

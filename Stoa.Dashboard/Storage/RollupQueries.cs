@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Storage;
 

@@ -17,12 +17,12 @@ public sealed partial class LivePage
     private static readonly TimeSpan RenderInterval = TimeSpan.FromMilliseconds(150);
     private LiveTail _tail = null!; // set before the first render, in OnParametersSetAsync
     private IDisposable? _subscription;
-    private Channel<IReadOnlyList<TimelineEntry>>? _channel;
+    private Channel<IReadOnlyList<AuditEvent>>? _channel;
     private CancellationTokenSource? _stop;
     private Task? _reader;
     private AuditScope? _scope;
     private string? _filterKey;
-    private TimelineEntry? _selected;
+    private AuditEvent? _selected;
     private bool _detailOpen;
 
     [CascadingParameter] public DashboardContext? Context { get; set; }
@@ -39,7 +39,7 @@ public sealed partial class LivePage
     [SupplyParameterFromQuery] public string? Kind { get; set; }
 
     private LiveFilter Filter => new(ConsumerId, StatusClass, Method?.ToUpperInvariant(), PathPrefix,
-        Enum.TryParse<TimelineKind>(Kind, ignoreCase: true, out var kind) ? kind : null);
+        Enum.TryParse<EventKind>(Kind, ignoreCase: true, out var kind) ? kind : null);
 
     private string FilterText => Filter is var f && f == new LiveFilter() ? "none (consumer_id, status_class, method, path_prefix and kind in the URL narrow it)"
         : string.Join(", ", new[] { f.ConsumerId is null ? null : $"consumer {f.ConsumerId}", f.StatusClass is null ? null : $"{f.StatusClass}xx",
@@ -57,13 +57,13 @@ public sealed partial class LivePage
         _scope = scope;
         if (scope is null) return;
 
-        _channel = Channel.CreateUnbounded<IReadOnlyList<TimelineEntry>>(new UnboundedChannelOptions { SingleReader = true });
+        _channel = Channel.CreateUnbounded<IReadOnlyList<AuditEvent>>(new UnboundedChannelOptions { SingleReader = true });
         _stop = new CancellationTokenSource();
         _subscription = Feed.Subscribe(scope, batch => _channel.Writer.TryWrite(batch));
         _reader = ReadAsync(_channel.Reader, _tail, _stop.Token);
     }
 
-    private async Task ReadAsync(ChannelReader<IReadOnlyList<TimelineEntry>> reader, LiveTail tail, CancellationToken ct)
+    private async Task ReadAsync(ChannelReader<IReadOnlyList<AuditEvent>> reader, LiveTail tail, CancellationToken ct)
     {
         try
         {
@@ -86,7 +86,7 @@ public sealed partial class LivePage
 
     private void Resume() => _tail.Resume();
 
-    private void Open(TimelineEntry entry)
+    private void Open(AuditEvent entry)
     {
         _selected = entry;
         _detailOpen = true;

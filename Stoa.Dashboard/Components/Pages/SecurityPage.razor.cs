@@ -22,9 +22,14 @@ public sealed partial class SecurityPage
     [SupplyParameterFromQuery] public string? Target { get; set; }
     [SupplyParameterFromQuery] public string? Outcome { get; set; }
 
+    /// <summary><c>order=asc</c> for oldest first; newest first by default.</summary>
+    [SupplyParameterFromQuery] public string? Order { get; set; }
+
+    private bool Ascending => Order == "asc";
+
     protected override bool FollowsLive => true;
 
-    protected override string FilterKey => $"{EventType}|{Actor}|{Target}|{Outcome}";
+    protected override string FilterKey => $"{EventType}|{Actor}|{Target}|{Outcome}|{Ascending}";
 
     private SecurityFilter Filter() => new()
     {
@@ -43,14 +48,14 @@ public sealed partial class SecurityPage
             .Select(t => new ChartSeries(t.Key, Palette[Array.IndexOf(AuditVocabulary.SecurityEventTypes, t.Key) % Palette.Length], t.Value))
             .ToList();
         _total = await db.Security(Scope).Filter(filter).LongCountAsync();
-        var page = await db.Security(Scope).Filter(filter).PageAsync(new PageRequest(PageSize, false, null), CancellationToken.None);
+        var page = await db.Security(Scope).Filter(filter).PageAsync(new PageRequest(PageSize, Ascending, null), CancellationToken.None);
         (_events, _next) = (page.Items, page.NextCursor);
     }
 
     private async Task LoadMoreAsync()
     {
         await using var db = await Store.CreateDbContextAsync();
-        var page = await db.Security(Scope).Filter(Filter()).PageAsync(new PageRequest(PageSize, false, PageCursor.TryDecode(_next!)), CancellationToken.None);
+        var page = await db.Security(Scope).Filter(Filter()).PageAsync(new PageRequest(PageSize, Ascending, PageCursor.TryDecode(_next!)), CancellationToken.None);
         _events.AddRange(page.Items);
         _next = page.NextCursor;
     }

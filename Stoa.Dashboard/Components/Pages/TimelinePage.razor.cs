@@ -12,23 +12,28 @@ public sealed partial class TimelinePage
     private IReadOnlyList<long> _bucketStarts = [];
     private IReadOnlyList<ChartSeries> _series = [];
     private List<PathBreakdown> _paths = [];
-    private List<TimelineEntry> _stream = [];
+    private List<AuditEvent> _stream = [];
     private bool _hasMore;
-    private TimelineEntry? _selected;
+    private AuditEvent? _selected;
     private bool _detailOpen;
 
     [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
 
+    /// <summary><c>order=desc</c> for newest first; oldest first by default, as a story reads.</summary>
+    [SupplyParameterFromQuery] public string? Order { get; set; }
+
+    private bool Ascending => Order != "desc";
+
     protected override bool FollowsLive => true;
 
-    protected override string FilterKey => ConsumerId ?? "";
+    protected override string FilterKey => $"{ConsumerId}|{Ascending}";
 
     protected override async Task LoadAsync(AuditDbContext db)
     {
         var (_, buckets) = await Timeline.HistogramAsync(db, Scope, View.FromMs, View.ToMs, ConsumerId);
         (_bucketStarts, _series) = StatusSeries(buckets);
         _paths = await Timeline.PathsAsync(db, Scope, View.Window, ConsumerId);
-        _stream = await Timeline.StreamAsync(db, Scope, View.Window, after: null, PageSize + 1, ConsumerId);
+        _stream = await Timeline.StreamAsync(db, Scope, View.Window, after: null, PageSize + 1, ConsumerId, Ascending);
         _hasMore = _stream.Count > PageSize;
         if (_hasMore) _stream.RemoveAt(_stream.Count - 1);
     }
@@ -46,12 +51,12 @@ public sealed partial class TimelinePage
     private async Task LoadMoreAsync()
     {
         await using var db = await Store.CreateDbContextAsync();
-        var more = await Timeline.StreamAsync(db, Scope, View.Window, _stream[^1], PageSize + 1, ConsumerId);
+        var more = await Timeline.StreamAsync(db, Scope, View.Window, _stream[^1], PageSize + 1, ConsumerId, Ascending);
         _hasMore = more.Count > PageSize;
         _stream.AddRange(more.Take(PageSize));
     }
 
-    private void Open(TimelineEntry entry)
+    private void Open(AuditEvent entry)
     {
         _selected = entry;
         _detailOpen = true;

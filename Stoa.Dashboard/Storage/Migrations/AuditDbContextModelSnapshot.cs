@@ -16,62 +16,7 @@ namespace Stoa.Dashboard.Storage.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("Stoa.Dashboard.Storage.ApiToken", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Consumers")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("consumers");
-
-                    b.Property<long>("CreatedAtMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("created_at_ms");
-
-                    b.Property<long?>("ExpiresAtMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("expires_at_ms");
-
-                    b.Property<long?>("LastUsedAtMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_used_at_ms");
-
-                    b.Property<string>("Name")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("name");
-
-                    b.Property<long?>("RevokedAtMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("revoked_at_ms");
-
-                    b.Property<string>("Role")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("role");
-
-                    b.Property<string>("SecretHash")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("secret_hash");
-
-                    b.Property<string>("Tenants")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tenants");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("SecretHash")
-                        .IsUnique();
-
-                    b.ToTable("api_tokens", (string)null);
-                });
-
-            modelBuilder.Entity("Stoa.Dashboard.Storage.BusinessEvent", b =>
+            modelBuilder.Entity("Stoa.Dashboard.Events.BusinessEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -115,6 +60,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("resource_type");
 
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
                     b.Property<string>("TenantId")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -131,6 +80,9 @@ namespace Stoa.Dashboard.Storage.Migrations
 
                     b.HasIndex("TenantId", "RequestId");
 
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique();
+
                     b.HasIndex("TenantId", "TimestampMs");
 
                     b.HasIndex("TenantId", "ActorId", "TimestampMs");
@@ -140,48 +92,7 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("business_events", (string)null);
                 });
 
-            modelBuilder.Entity("Stoa.Dashboard.Storage.EntraGrant", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Consumers")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("consumers");
-
-                    b.Property<long>("CreatedAtMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("created_at_ms");
-
-                    b.Property<string>("CreatedBy")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_by");
-
-                    b.Property<string>("Subject")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("subject");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tenant_id");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
-
-                    b.HasIndex("Subject", "TenantId")
-                        .IsUnique();
-
-                    b.ToTable("entra_grants", (string)null);
-                });
-
-            modelBuilder.Entity("Stoa.Dashboard.Storage.RequestEvent", b =>
+            modelBuilder.Entity("Stoa.Dashboard.Events.RequestEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -256,6 +167,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("response_size_bytes");
 
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
                     b.Property<string>("SessionId")
                         .HasColumnType("TEXT")
                         .HasColumnName("session_id");
@@ -286,6 +201,9 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.HasIndex("TenantId", "RequestId")
                         .IsUnique();
 
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique();
+
                     b.HasIndex("TenantId", "TimestampMs");
 
                     b.HasIndex("TenantId", "ApiId", "TimestampMs");
@@ -294,6 +212,170 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasDatabaseName("IX_request_events_consumer_window");
 
                     b.ToTable("request_events", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Events.SecurityEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Details")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("TimestampMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timestamp");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Seq")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "TimestampMs");
+
+                    b.HasIndex("TenantId", "Actor", "TimestampMs");
+
+                    b.HasIndex("TenantId", "Target", "TimestampMs");
+
+                    b.HasIndex("TenantId", "Type", "TimestampMs");
+
+                    b.ToTable("security_events", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.ApiToken", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Consumers")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumers");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<long?>("ExpiresAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at_ms");
+
+                    b.Property<long?>("LastUsedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_used_at_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long?>("RevokedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoked_at_ms");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("secret_hash");
+
+                    b.Property<string>("Tenants")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenants");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.EntraGrant", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Consumers")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumers");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("Subject", "TenantId")
+                        .IsUnique();
+
+                    b.ToTable("entra_grants", (string)null);
                 });
 
             modelBuilder.Entity("Stoa.Dashboard.Storage.RequestRollup", b =>
@@ -340,67 +422,6 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.HasIndex("TenantId", "ConsumerId", "SpanMs", "BucketMs");
 
                     b.ToTable("request_rollups", (string)null);
-                });
-
-            modelBuilder.Entity("Stoa.Dashboard.Storage.SecurityEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Actor")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("actor");
-
-                    b.Property<string>("Details")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("details");
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_id");
-
-                    b.Property<string>("EventType")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("event_type");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("outcome");
-
-                    b.Property<string>("Target")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("target");
-
-                    b.Property<string>("TenantId")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("tenant_id");
-
-                    b.Property<long>("TimestampMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("timestamp");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId", "EventId")
-                        .IsUnique();
-
-                    b.HasIndex("TenantId", "TimestampMs");
-
-                    b.HasIndex("TenantId", "Actor", "TimestampMs");
-
-                    b.HasIndex("TenantId", "EventType", "TimestampMs");
-
-                    b.HasIndex("TenantId", "Target", "TimestampMs");
-
-                    b.ToTable("security_events", (string)null);
                 });
 
             modelBuilder.Entity("Stoa.Dashboard.Storage.SignInLink", b =>
@@ -454,6 +475,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at_ms");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seq");
 
                     b.HasKey("TenantId");
 

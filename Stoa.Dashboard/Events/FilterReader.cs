@@ -1,6 +1,5 @@
-using Stoa.Dashboard.Model;
 
-namespace Stoa.Dashboard.Api;
+namespace Stoa.Dashboard.Events;
 
 /// <summary>The filters of each layer, read from a query string (shared by reads and exports).</summary>
 public static class FilterReader

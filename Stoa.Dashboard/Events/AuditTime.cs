@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Stoa.Dashboard.Model;
+namespace Stoa.Dashboard.Events;
 
 /// <summary>
 /// The contract's time format. Output is always UTC with milliseconds and <c>Z</c>

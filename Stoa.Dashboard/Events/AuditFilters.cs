@@ -1,13 +1,10 @@
-namespace Stoa.Dashboard.Model;
+namespace Stoa.Dashboard.Events;
 
 /// <summary>A time window in Unix milliseconds: <c>From</c> inclusive, <c>To</c> exclusive, either open.</summary>
 public sealed record TimeWindow(long? FromMs, long? ToMs)
 {
     public static readonly TimeWindow All = new(null, null);
 }
-
-/// <summary>The three layers of the store.</summary>
-public enum AuditLayer { Requests, Security, Business }
 
 /// <summary>Filters of the request log (the contract's names, typed).</summary>
 public sealed record RequestFilter
@@ -44,15 +41,31 @@ public sealed record BusinessFilter
     public string? RequestId { get; init; }
 }
 
-/// <summary>One page: how many, which way, and where the previous page ended.</summary>
-public sealed record PageRequest(int Limit, bool Ascending, PageCursor? After);
+/// <summary>The order of a page: by event time, newest or oldest first, or by arrival (<c>seq</c>, oldest first).</summary>
+public enum PageOrder { Descending, Ascending, Arrival }
 
-/// <summary>A position in a time-ordered stream: the last row's time and id, and the order it was read in.</summary>
-public sealed record PageCursor(bool Ascending, long TimestampMs, long Id)
+/// <summary>One page: how many, in which order, and where the previous page ended.</summary>
+public sealed record PageRequest(int Limit, PageOrder Order, PageCursor? After)
 {
+    public PageRequest(int limit, bool ascending, PageCursor? after) : this(limit, ascending ? PageOrder.Ascending : PageOrder.Descending, after) { }
+
+    public bool Ascending => Order != PageOrder.Descending;
+}
+
+/// <summary>
+/// A position in a stream: the last row's time and id and the order it was read in, or, in
+/// arrival order, the last <c>seq</c> read (<see cref="AfterSeq"/>). Encoded only at the HTTP edge.
+/// </summary>
+public sealed record PageCursor(PageOrder Order, long TimestampMs, long Id)
+{
+    public static PageCursor AfterSeq(long seq) => new(PageOrder.Arrival, 0, seq);
+
+    /// <summary>In arrival order: the last seq read.</summary>
+    public long Seq => Id;
+
     public string Encode()
     {
-        var text = $"{(Ascending ? 'a' : 'd')}.{TimestampMs}.{Id}";
+        var text = $"{Letters[(int)Order]}.{TimestampMs}.{Id}";
         return Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
@@ -63,9 +76,9 @@ public sealed record PageCursor(bool Ascending, long TimestampMs, long Id)
             var base64 = encoded.Replace('-', '+').Replace('_', '/');
             base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
             var parts = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(base64)).Split('.');
-            if (parts.Length != 3 || parts[0] is not ("a" or "d")) return null;
-            return long.TryParse(parts[1], out var ts) && long.TryParse(parts[2], out var id)
-                ? new PageCursor(parts[0] == "a", ts, id)
+            var order = parts.Length == 3 ? Array.IndexOf(Letters, parts[0]) : -1;
+            return order >= 0 && long.TryParse(parts[1], out var ts) && long.TryParse(parts[2], out var id)
+                ? new PageCursor((PageOrder)order, ts, id)
                 : null;
         }
         catch (FormatException)
@@ -73,6 +86,8 @@ public sealed record PageCursor(bool Ascending, long TimestampMs, long Id)
             return null;
         }
     }
+
+    private static readonly string[] Letters = ["d", "a", "s"];
 }
 
 /// <summary>A page of rows and the cursor of the next one, null at the end.</summary>

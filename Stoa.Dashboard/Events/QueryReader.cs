@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Primitives;
-using Stoa.Dashboard.Model;
 
-namespace Stoa.Dashboard.Api;
+namespace Stoa.Dashboard.Events;
 
 /// <summary>
 /// Reads a request's query string by the contract's rules, collecting every problem instead of
@@ -115,19 +114,30 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
         return new TimeWindow(from, to);
     }
 
-    /// <summary><c>limit</c>, <c>order</c> and <c>cursor</c>.</summary>
+    /// <summary>
+    /// <c>limit</c>, <c>order</c> and <c>cursor</c>; or <c>since_seq</c>: the events that arrived
+    /// after that seq, in arrival order (a script's "everything new since I last looked").
+    /// </summary>
     public PageRequest Page(int defaultLimit)
     {
         var limit = (int)(Integer("limit", 1, 10_000) ?? defaultLimit);
-        var ascending = Order();
-        PageCursor? cursor = null;
+        var orderGiven = query.ContainsKey("order");
+        var order = Order() ? PageOrder.Ascending : PageOrder.Descending;
+        var sinceSeq = Integer("since_seq", 0, long.MaxValue);
+        PageCursor? cursor = sinceSeq is { } seq ? PageCursor.AfterSeq(seq) : null;
+        if (sinceSeq is not null && orderGiven)
+            Problem("order", "'since_seq' reads in arrival order (seq, oldest first); leave 'order' out.");
         if (Text("cursor", 200) is { } encoded)
         {
-            cursor = PageCursor.TryDecode(encoded);
-            if (cursor is null) Problem("cursor", "Not a cursor this API issued; pass 'next_cursor' from the previous page unchanged.");
-            else if (cursor.Ascending != ascending) Problem("cursor", "This cursor belongs to the other 'order'; keep 'order' the same while paging.");
+            var decoded = PageCursor.TryDecode(encoded);
+            if (decoded is null) Problem("cursor", "Not a cursor this API issued; pass 'next_cursor' from the previous page unchanged.");
+            else if (sinceSeq is not null) Problem("cursor", "Give 'cursor' or 'since_seq', not both: 'next_cursor' already carries the position.");
+            else if (decoded.Order == PageOrder.Arrival && orderGiven) Problem("order", "This cursor pages in arrival order; leave 'order' out.");
+            else if (decoded.Order != PageOrder.Arrival && decoded.Order != order)
+                Problem("cursor", "This cursor belongs to the other 'order'; keep 'order' the same while paging.");
+            else cursor = decoded;
         }
-        return new PageRequest(limit, ascending, cursor);
+        return new PageRequest(limit, cursor?.Order ?? order, cursor);
     }
 
     public bool Order() => OneOf("order", ["desc", "asc"]) == "asc";

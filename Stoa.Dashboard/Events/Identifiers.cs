@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Stoa.Dashboard.Model;
+namespace Stoa.Dashboard.Events;
 
 /// <summary>The contract's identifier rule for tenant, consumer and API ids.</summary>
 public static partial class Identifiers

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 
 namespace Stoa.Dashboard.Tests.Support;
 
-/// <summary>Builds events as gateways and applications send them, and posts them.</summary>
-public static class Events
+/// <summary>Builds events as gateways and applications send them (the JSON on the wire), and posts them.</summary>
+public static class Wire
 {
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
 
