@@ -54,6 +54,16 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         Assert.Contains("deleted", await change.InnerTextAsync());
         Assert.Contains("Master services agreement", await change.Locator("tr[data-field='title'] .diff-before").InnerTextAsync());
         await app.ScreenshotAsync(page, "timeline-3am-delete");
+
+        // Its permanent link opens the same record on a page of its own, to paste into a ticket.
+        var seq = await detail.GetAttributeAsync("data-seq");
+        await detail.Locator("#event-link").ClickAsync();
+        await page.WaitForURLAsync($"**/events/{seq}?tenant=tenant_abc");
+        var own = page.Locator($"#event-detail[data-seq='{seq}']");
+        await own.WaitForAsync();
+        Assert.Contains("/api/documents/12345", await own.Locator("tr[data-field='path']").InnerTextAsync());
+        await own.Locator(".caused-change[data-resource='document/12345']").WaitForAsync();
+        await app.ScreenshotAsync(page, "event-page");
     }
 
     [Fact]

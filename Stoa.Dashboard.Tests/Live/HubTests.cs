@@ -99,7 +99,7 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
     }
 
     [Fact]
-    public async Task An_ingested_event_reaches_a_subscriber_in_the_apis_json()
+    public async Task An_ingested_event_reaches_a_subscriber_in_the_apis_json_with_its_seq()
     {
         var tenant = StoaApp.NewTenant();
         var (secret, _) = await app.TokenAsync(Roles.Operator, [tenant]);
@@ -113,6 +113,7 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         Assert.Equal("live-1", e.GetProperty("request_id").GetString());
         Assert.Equal("2026-03-11T11:55:00.000Z", e.GetProperty("timestamp").GetString());
         Assert.Equal(503, e.GetProperty("status_code").GetInt32());
+        Assert.Equal(1, e.GetProperty("seq").GetInt64()); // the same permanent number the REST API gives it
         Assert.Contains("→ 503", TailCommand.Line(e));
         await connection.DisposeAsync();
     }
