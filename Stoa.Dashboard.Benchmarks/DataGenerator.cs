@@ -27,6 +27,7 @@ public static class DataGenerator
         }
         var startMs = (end - span).ToUnixTimeMilliseconds();
         var stepMs = Math.Max(1, (long)span.TotalMilliseconds / rows);
+        var seq = LastSeq(connection, tenant);
         for (var done = 0; done < rows; done += batch)
         {
             using var transaction = connection.BeginTransaction();
@@ -34,11 +35,11 @@ public static class DataGenerator
             command.Transaction = transaction;
             command.CommandText = """
                 INSERT INTO request_events (tenant_id, request_id, timestamp, consumer_id, consumer_name, api_id, method, path,
-                    status_code, latency_ms, request_size_bytes, response_size_bytes, gateway_version, datacenter, key_id, client_ip, user_agent)
-                VALUES ($t, $rid, $ts, $c, $cn, $api, $m, $p, $s, $l, $rq, $rs, 'stoa-gw/2.14.3', $dc, $k, $ip, $ua)
+                    status_code, latency_ms, request_size_bytes, response_size_bytes, gateway_version, datacenter, key_id, client_ip, user_agent, seq)
+                VALUES ($t, $rid, $ts, $c, $cn, $api, $m, $p, $s, $l, $rq, $rs, 'stoa-gw/2.14.3', $dc, $k, $ip, $ua, $seq)
                 """;
             var p = new Dictionary<string, SqliteParameter>();
-            foreach (var name in new[] { "$t", "$rid", "$ts", "$c", "$cn", "$api", "$m", "$p", "$s", "$l", "$rq", "$rs", "$dc", "$k", "$ip", "$ua" })
+            foreach (var name in new[] { "$t", "$rid", "$ts", "$c", "$cn", "$api", "$m", "$p", "$s", "$l", "$rq", "$rs", "$dc", "$k", "$ip", "$ua", "$seq" })
                 p[name] = command.Parameters.Add(new SqliteParameter { ParameterName = name });
             command.Prepare();
             for (var i = done; i < Math.Min(rows, done + batch); i++)
@@ -63,17 +64,35 @@ public static class DataGenerator
                 p["$k"].Value = $"key_{consumer:D3}";
                 p["$ip"].Value = $"198.51.100.{consumer % 250 + 1}";
                 p["$ua"].Value = $"client-{consumer % 20}/1.0";
+                p["$seq"].Value = ++seq;
                 command.ExecuteNonQuery();
             }
+            SetLastSeq(connection, transaction, tenant, seq);
             transaction.Commit();
         }
-        using (var tenantRow = connection.CreateCommand())
-        {
-            tenantRow.CommandText = "INSERT INTO tenants (tenant_id, created_at_ms) VALUES ($t, 0) ON CONFLICT DO NOTHING";
-            tenantRow.Parameters.AddWithValue("$t", tenant);
-            tenantRow.ExecuteNonQuery();
-        }
         return rows / started.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The tenant's last arrival number (its row made if need be), so generated events continue the sequence as the writer would.</summary>
+    private static long LastSeq(SqliteConnection connection, string tenant)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO tenants (tenant_id, created_at_ms, last_seq) VALUES ($t, 0, 0) ON CONFLICT DO NOTHING;
+            SELECT last_seq FROM tenants WHERE tenant_id = $t
+            """;
+        command.Parameters.AddWithValue("$t", tenant);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void SetLastSeq(SqliteConnection connection, SqliteTransaction transaction, string tenant, long seq)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "UPDATE tenants SET last_seq = $s WHERE tenant_id = $t";
+        command.Parameters.AddWithValue("$t", tenant);
+        command.Parameters.AddWithValue("$s", seq);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>
@@ -85,20 +104,21 @@ public static class DataGenerator
         var random = new Random(11);
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
+        var seq = LastSeq(connection, tenant);
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO security_events (tenant_id, event_id, event_type, timestamp, actor, target, outcome, details)
-            VALUES ($t, $id, $type, $ts, $actor, $target, $outcome, '{"source":"bench"}')
+            INSERT INTO security_events (tenant_id, event_id, event_type, timestamp, actor, target, outcome, details, seq)
+            VALUES ($t, $id, $type, $ts, $actor, $target, $outcome, '{"source":"bench"}', $seq)
             """;
-        var p = new[] { "$t", "$id", "$type", "$ts", "$actor", "$target", "$outcome" }.ToDictionary(n => n, n => command.Parameters.Add(new SqliteParameter { ParameterName = n }));
+        var p = new[] { "$t", "$id", "$type", "$ts", "$actor", "$target", "$outcome", "$seq" }.ToDictionary(n => n, n => command.Parameters.Add(new SqliteParameter { ParameterName = n }));
         command.Prepare();
         var startMs = (end - span).ToUnixTimeMilliseconds();
         void Add(long ts, string type, string actor, string target, string outcome, int n)
         {
             p["$t"].Value = tenant; p["$id"].Value = $"sec_{n:D9}"; p["$type"].Value = type; p["$ts"].Value = ts;
-            p["$actor"].Value = actor; p["$target"].Value = target; p["$outcome"].Value = outcome;
+            p["$actor"].Value = actor; p["$target"].Value = target; p["$outcome"].Value = outcome; p["$seq"].Value = ++seq;
             command.ExecuteNonQuery();
         }
         var steady = requests / per;
@@ -111,6 +131,7 @@ public static class DataGenerator
         }
         var burstStart = end.ToUnixTimeMilliseconds() - 20 * 3_600_000L;
         for (var i = 0; i < 5_000; i++) Add(burstStart + i * 1_000L, "auth_failed", $"185.220.101.{i % 8}", "key_007", "failure", steady + i);
+        SetLastSeq(connection, transaction, tenant, seq);
         transaction.Commit();
     }
 }

@@ -59,13 +59,13 @@ public static class EventRules
 
     /// <summary><c>e => test(field(e))</c>, with the field's body put in place of the test's parameter (EF cannot translate an invocation).</summary>
     private static Expression<Func<T, bool>> Compose<T>(Expression<Func<T, string>> field, Expression<Func<string, bool>> test) =>
-        Expression.Lambda<Func<T, bool>>(new Replace(test.Parameters[0], field.Body).Visit(test.Body), field.Parameters[0]);
+        Expression.Lambda<Func<T, bool>>(new Replace(test.Parameters[0], field.Body).Visit(test.Body)!, field.Parameters[0]);
 
     private static Expression<Func<T, bool>> Or<T>(Expression<Func<T, bool>> a, Expression<Func<T, bool>> b) =>
-        Expression.Lambda<Func<T, bool>>(Expression.OrElse(a.Body, new Replace(b.Parameters[0], a.Parameters[0]).Visit(b.Body)), a.Parameters[0]);
+        Expression.Lambda<Func<T, bool>>(Expression.OrElse(a.Body, new Replace(b.Parameters[0], a.Parameters[0]).Visit(b.Body)!), a.Parameters[0]);
 
     private static Expression<Func<T, bool>> And<T>(Expression<Func<T, bool>> a, Expression<Func<T, bool>> b) =>
-        Expression.Lambda<Func<T, bool>>(Expression.AndAlso(a.Body, new Replace(b.Parameters[0], a.Parameters[0]).Visit(b.Body)), a.Parameters[0]);
+        Expression.Lambda<Func<T, bool>>(Expression.AndAlso(a.Body, new Replace(b.Parameters[0], a.Parameters[0]).Visit(b.Body)!), a.Parameters[0]);
 
     /// <summary>A value the query reads as a parameter (EF parameterises captured members, so one query plan serves every tenant).</summary>
     private sealed class Captured<TValue>(TValue value)
