@@ -68,12 +68,18 @@ public static class StoaExtensions
         services.AddCascadingAuthenticationState();
         services.AddSingleton<SignInLinks>();
 
+        // X-Frame-Options: DENY comes with the other security headers (SecurityHeaders), not SAMEORIGIN from here.
+        services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
     }
 
     public static void UseStoa(this WebApplication app)
     {
+        // Behind a TLS proxy, ASPNETCORE_FORWARDEDHEADERS_ENABLED=true makes the request HTTPS here
+        // too (the framework adds the forwarded-headers middleware): cookies are then Secure and HSTS is sent.
+        app.UseSecurityHeaders();
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
         // The API answers in problem+json; the pages answer with pages.
         app.UseWhen(IsApi, api =>
         {
@@ -86,6 +92,7 @@ public static class StoaExtensions
             pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
         app.UseHubTokenFromQuery();
+        app.UseSameSiteSessions();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -106,7 +113,8 @@ public static class StoaExtensions
         app.MapDashboardSignIn();
         if (EntraSignIn.IsConfigured(app.Configuration)) app.MapEntraSignIn();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // frame-ancestors is in the app's own content policy ('none'), not a second header from Blazor ('self').
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
     }
 
     private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/v1");

@@ -14,14 +14,19 @@ public static class ApiProblems
             ["errors"] = problems.Select(p => new { parameter = p.Parameter, message = p.Message }).ToList(),
         });
 
+    /// <summary>At most this many problems are listed; the answer says how many there were in all.</summary>
+    public const int MaxListedProblems = 100;
+
     public static IResult InvalidBatch(IReadOnlyList<IngestProblem> problems) => Results.Problem(
         statusCode: 400,
         title: "Invalid batch: nothing was stored",
-        detail: $"{problems.Count} problem(s). " + string.Join(" ", problems.Take(20).Select(p =>
-            p.Index < 0 ? $"{p.Field}: {p.Message}" : $"[{p.Index}].{p.Field}: {p.Message}")),
+        detail: $"{problems.Count} problem(s)" + (problems.Count > MaxListedProblems ? $", the first {MaxListedProblems} listed. " : ". ")
+            + string.Join(" ", problems.Take(20).Select(p => p.Index < 0 ? $"{p.Field}: {p.Message}" : $"[{p.Index}].{p.Field}: {p.Message}")),
         extensions: new Dictionary<string, object?>
         {
-            ["errors"] = problems.Select(p => new { index = p.Index < 0 ? (int?)null : p.Index, field = p.Field, message = p.Message }).ToList(),
+            ["error_count"] = problems.Count,
+            ["errors"] = problems.Take(MaxListedProblems)
+                .Select(p => new { index = p.Index < 0 ? (int?)null : p.Index, field = p.Field, message = p.Message }).ToList(),
         });
 
     public static IResult InvalidTenantId() => Results.Problem(

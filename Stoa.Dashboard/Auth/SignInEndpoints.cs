@@ -80,7 +80,14 @@ public static class SignInEndpoints
     private static Task SignInAsync(HttpContext http, Storage.ApiToken token) => http.SignInAsync(
         CookieAuthenticationDefaults.AuthenticationScheme, TokenPrincipal.Create(token, CookieAuthenticationDefaults.AuthenticationScheme));
 
-    /// <summary>Only a path on this site: a sign-in must never redirect elsewhere.</summary>
+    /// <summary>
+    /// Only a path on this site: a sign-in must never redirect elsewhere. ASP.NET's local-URL rule
+    /// (a leading '/', not '//' or '/\\'), stricter: no control character and no backslash anywhere,
+    /// since browsers drop tabs and line breaks from URLs and read '\\' as '/' (<c>/\t/evil.example</c>
+    /// is <c>//evil.example</c> to them).
+    /// </summary>
     public static string LocalOnly(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\") ? url : "/";
+        url is ['/', ..] && !url.StartsWith("//") && url.AsSpan().IndexOfAnyInRange('\0', '\u001f') < 0 && !url.Contains('\\') && !url.Contains('\u007f')
+            ? url
+            : "/";
 }

@@ -9,7 +9,7 @@ public static partial class Identifiers
 
     public static bool IsValid(string? id) => id is not null && IdPattern().IsMatch(id);
 
-    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,64}\z")] // \z, not $: $ also matches before a final newline
     private static partial Regex IdPattern();
 }
 

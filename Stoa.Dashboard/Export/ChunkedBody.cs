@@ -7,7 +7,7 @@ namespace Stoa.Dashboard.Export;
 /// asynchronously (Kestrel forbids synchronous writes) and hashed, so an export of any size holds
 /// one chunk in memory and ends with the SHA-256 of everything sent.
 /// </summary>
-public sealed class ChunkedBody(Stream destination) : IDisposable
+public sealed class ChunkedBody(Stream destination, ExportProgress progress) : IDisposable
 {
     private const int ChunkBytes = 64 * 1024;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -25,6 +25,7 @@ public sealed class ChunkedBody(Stream destination) : IDisposable
         await destination.WriteAsync(bytes, ct);
         BytesSent += bytes.Length;
         Buffer.SetLength(0);
+        progress.Sent(progress.RowsWritten, BytesSent);
     }
 
     public string Sha256Hex() => Convert.ToHexStringLower(_hash.GetHashAndReset());
@@ -34,4 +35,17 @@ public sealed class ChunkedBody(Stream destination) : IDisposable
         _hash.Dispose();
         Buffer.Dispose();
     }
+}
+
+/// <summary>
+/// How far an export got: rows written to the buffer, and the rows and bytes that have left for the
+/// client. An export cut short is recorded with what was actually sent.
+/// </summary>
+public sealed class ExportProgress
+{
+    public long RowsWritten { get; set; }
+    public long RowsSent { get; private set; }
+    public long BytesSent { get; private set; }
+
+    public void Sent(long rows, long bytes) => (RowsSent, BytesSent) = (rows, bytes);
 }

@@ -49,13 +49,13 @@ public static class ExportEndpoints
 
     private static ExportJob Job<TFilter, TRow>(TFilter filter, Func<TFilter, TimeWindow> window,
         Func<AuditDbContext, TFilter, IQueryable<TRow>> query, EventKind kind, string arrayName) where TRow : AuditEvent =>
-        new(window(filter), arrayName, (db, ascending, destination, format, header, ct) =>
+        new(window(filter), arrayName, (db, ascending, destination, format, header, progress, ct) =>
             ExportStreamer.WriteAsync(destination, format, header,
-                query(db, filter).InOrder(ascending).AsNoTracking().AsAsyncEnumerable(), ExportColumns.Of(kind), ct));
+                query(db, filter).InOrder(ascending).AsNoTracking().AsAsyncEnumerable(), ExportColumns.Of(kind), progress, ct));
 
     /// <summary>A prepared export: its window and how to stream it, whatever the layer.</summary>
     private sealed record ExportJob(TimeWindow Window, string ArrayName,
-        Func<AuditDbContext, bool, Stream, ExportFormat, ExportHeader, CancellationToken, Task<ExportOutcome>> Stream);
+        Func<AuditDbContext, bool, Stream, ExportFormat, ExportHeader, ExportProgress, CancellationToken, Task<ExportOutcome>> Stream);
 
     private sealed class ExportResult(IDisposable slot, AuditScope scope, string layer, ExportFormat format, bool ascending,
         ExportJob job, string queryString) : IResult
@@ -73,17 +73,20 @@ public static class ExportEndpoints
 
             var factory = services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
             await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+            var audit = services.GetRequiredService<ExportAudit>();
+            var record = new ExportRecord(Caller.From(http.User), scope, layer, format, job.Window, queryString, fileName);
+            await audit.StartedAsync(record); // before the first byte: a crash mid-export still leaves this
+            var progress = new ExportProgress();
             ExportOutcome? outcome = null;
             try
             {
                 outcome = await job.Stream(db, ascending, http.Response.Body, format,
                     new ExportHeader(scope.TenantId, layer, scope.Consumers?.Order().ToList(), job.Window, exportedAt, job.ArrayName),
-                    http.RequestAborted);
+                    progress, http.RequestAborted);
             }
             finally
             {
-                await services.GetRequiredService<ExportAudit>().RecordAsync(Caller.From(http.User), scope, layer, format,
-                    job.Window, queryString, outcome, fileName);
+                await audit.EndedAsync(record, outcome, progress);
             }
         }
     }

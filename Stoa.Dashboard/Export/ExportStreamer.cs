@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace Stoa.Dashboard.Export;
 
-/// <summary>What an export wrote: rows, bytes, and the SHA-256 of the file.</summary>
-public sealed record ExportOutcome(long Rows, long Bytes, string Sha256);
+/// <summary>What an export wrote: rows, bytes, and the SHA-256 of the file (null for one cut short).</summary>
+public sealed record ExportOutcome(long Rows, long Bytes, string? Sha256);
 
 /// <summary>The header of a JSON export: <c>{"tenant_id", "from", "to", "exported_at", "logs"|"events": [...]}</c>.</summary>
 public sealed record ExportHeader(string TenantId, string Layer, IReadOnlyCollection<string>? Consumers, TimeWindow Window,
@@ -14,15 +14,15 @@ public sealed record ExportHeader(string TenantId, string Layer, IReadOnlyCollec
 public static class ExportStreamer
 {
     public static async Task<ExportOutcome> WriteAsync(Stream destination, ExportFormat format, ExportHeader header,
-        IAsyncEnumerable<AuditEvent> rows, IReadOnlyList<EventField> columns, CancellationToken ct)
+        IAsyncEnumerable<AuditEvent> rows, IReadOnlyList<EventField> columns, ExportProgress progress, CancellationToken ct)
     {
-        if (format == ExportFormat.Xlsx) return await XlsxExporter.WriteAsync(destination, header, rows, columns, ct);
-        using var body = new ChunkedBody(destination);
+        if (format == ExportFormat.Xlsx) return await XlsxExporter.WriteAsync(destination, header, rows, columns, ct, progress: progress);
+        using var body = new ChunkedBody(destination, progress);
         var count = format switch
         {
-            ExportFormat.Csv => await WriteCsvAsync(body, rows, columns, ct),
-            ExportFormat.Json => await WriteJsonAsync(body, header, rows, ct),
-            ExportFormat.Ndjson => await WriteNdjsonAsync(body, rows, ct),
+            ExportFormat.Csv => await WriteCsvAsync(body, rows, columns, progress, ct),
+            ExportFormat.Json => await WriteJsonAsync(body, header, rows, progress, ct),
+            ExportFormat.Ndjson => await WriteNdjsonAsync(body, rows, progress, ct),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Not a text format."),
         };
         await body.SendAsync(ct);
@@ -30,7 +30,7 @@ public static class ExportStreamer
     }
 
     private static async Task<long> WriteCsvAsync(ChunkedBody body, IAsyncEnumerable<AuditEvent> rows, IReadOnlyList<EventField> columns,
-        CancellationToken ct)
+        ExportProgress progress, CancellationToken ct)
     {
         await using var text = new StreamWriter(body.Buffer, new UTF8Encoding(false), 16 * 1024, leaveOpen: true);
         var csv = new CsvExporter(columns, text);
@@ -42,15 +42,17 @@ public static class ExportStreamer
             if (++count % 256 == 0)
             {
                 await text.FlushAsync(ct);
+                progress.RowsWritten = count;
                 await body.SendIfFullAsync(ct);
             }
         }
         await text.FlushAsync(ct);
+        progress.RowsWritten = count;
         return count;
     }
 
     private static async Task<long> WriteJsonAsync(ChunkedBody body, ExportHeader header, IAsyncEnumerable<AuditEvent> rows,
-        CancellationToken ct)
+        ExportProgress progress, CancellationToken ct)
     {
         await using var json = new Utf8JsonWriter(body.Buffer);
         json.WriteStartObject();
@@ -66,16 +68,19 @@ public static class ExportStreamer
             if (++count % 256 == 0)
             {
                 await json.FlushAsync(ct);
+                progress.RowsWritten = count;
                 await body.SendIfFullAsync(ct);
             }
         }
         json.WriteEndArray();
         json.WriteEndObject();
         await json.FlushAsync(ct);
+        progress.RowsWritten = count;
         return count;
     }
 
-    private static async Task<long> WriteNdjsonAsync(ChunkedBody body, IAsyncEnumerable<AuditEvent> rows, CancellationToken ct)
+    private static async Task<long> WriteNdjsonAsync(ChunkedBody body, IAsyncEnumerable<AuditEvent> rows, ExportProgress progress,
+        CancellationToken ct)
     {
         await using var json = new Utf8JsonWriter(body.Buffer);
         long count = 0;
@@ -85,7 +90,8 @@ public static class ExportStreamer
             await json.FlushAsync(ct);
             json.Reset(); // one document per line
             body.Buffer.WriteByte((byte)'\n');
-            if (++count % 256 == 0) await body.SendIfFullAsync(ct);
+            progress.RowsWritten = ++count;
+            if (count % 256 == 0) await body.SendIfFullAsync(ct);
         }
         return count;
     }

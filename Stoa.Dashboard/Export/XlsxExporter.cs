@@ -19,7 +19,7 @@ public static class XlsxExporter
     public const int ExcelMaxRows = 1_048_576;
 
     public static async Task<ExportOutcome> WriteAsync(Stream destination, ExportHeader header, IAsyncEnumerable<AuditEvent> rows,
-        IReadOnlyList<EventField> columns, CancellationToken ct, int rowsPerSheet = ExcelMaxRows)
+        IReadOnlyList<EventField> columns, CancellationToken ct, int rowsPerSheet = ExcelMaxRows, ExportProgress? progress = null)
     {
         var file = new HashingStream(destination);
         // The data's fingerprint: the SHA-256 of the same rows as the CSV export renders them, so an
@@ -52,7 +52,11 @@ public static class XlsxExporter
             csv.WriteRow(row);
             rowsInSheet++;
             count++;
-            if (file.Pending >= 64 * 1024) await file.DrainAsync(ct);
+            if (file.Pending >= 64 * 1024)
+            {
+                await file.DrainAsync(ct);
+                progress?.Sent(count, file.BytesWritten); // rows given to the workbook; the zip holds back a little of them
+            }
         }
         if (sheets == 0)
         {
@@ -70,6 +74,7 @@ public static class XlsxExporter
             await spreadsheet.AddRowAsync([new Cell(name, headerStyle), new Cell(value)], ct);
         await spreadsheet.FinishAsync(ct);
         await file.DrainAsync(ct);
+        progress?.Sent(count, file.BytesWritten);
         return new ExportOutcome(count, file.BytesWritten, file.Sha256Hex());
     }
 

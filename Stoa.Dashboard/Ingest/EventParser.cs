@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Stoa.Dashboard.Model;
-using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Ingest;
 
@@ -15,18 +13,28 @@ public static class EventParser
     private const int MaxTextLength = 2048;
     /// <summary>details, changes and metadata: well inside a spreadsheet cell's 32,767 characters.</summary>
     private const int MaxObjectLength = 16 * 1024;
+    /// <summary>A day: no request a gateway answers takes longer.</summary>
+    public const long MaxLatencyMs = 86_400_000;
+    /// <summary>1 TiB a request or response: far above any real one, and low enough that no sum of them overflows.</summary>
+    public const long MaxSizeBytes = 1L << 40;
+    /// <summary>The earliest timestamp taken (2000-01-01); the latest is a day after now.</summary>
+    public static readonly long MinTimestampMs = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     /// <remarks>The JSON documents read the body in place: no copy of it is made.</remarks>
-    public static EventBatch Parse(ReadOnlyMemory<byte> body, bool ndjson, string tenantId)
+    public static EventBatch Parse(ReadOnlyMemory<byte> body, bool ndjson, string tenantId, long nowMs)
     {
         var batch = new EventBatch();
-        if (ndjson) ParseNdjson(body, tenantId, batch);
-        else ParseJson(body, tenantId, batch);
+        var context = new BatchContext(tenantId, nowMs + AuditTime.DayMs, batch);
+        if (ndjson) ParseNdjson(body, context);
+        else ParseJson(body, context);
         return batch;
     }
 
-    private static void ParseJson(ReadOnlyMemory<byte> body, string tenantId, EventBatch batch)
+    private sealed record BatchContext(string TenantId, long MaxTimestampMs, EventBatch Batch);
+
+    private static void ParseJson(ReadOnlyMemory<byte> body, BatchContext context)
     {
+        var batch = context.Batch;
         JsonDocument document;
         try
         {
@@ -45,7 +53,7 @@ public static class EventParser
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                ParseEvent(root, 0, tenantId, batch);
+                ParseEvent(root, 0, context);
                 return;
             }
             if (root.ValueKind != JsonValueKind.Array)
@@ -55,12 +63,13 @@ public static class EventParser
             }
             var index = 0;
             foreach (var element in root.EnumerateArray())
-                ParseEvent(element, index++, tenantId, batch);
+                ParseEvent(element, index++, context);
         }
     }
 
-    private static void ParseNdjson(ReadOnlyMemory<byte> body, string tenantId, EventBatch batch)
+    private static void ParseNdjson(ReadOnlyMemory<byte> body, BatchContext context)
     {
+        var batch = context.Batch;
         var index = 0;
         foreach (var range in body.Span.Split((byte)'\n'))
         {
@@ -69,7 +78,7 @@ public static class EventParser
             try
             {
                 using var document = JsonDocument.Parse(line);
-                ParseEvent(document.RootElement, index, tenantId, batch);
+                ParseEvent(document.RootElement, index, context);
             }
             catch (JsonException e)
             {
@@ -86,14 +95,15 @@ public static class EventParser
         return line.Slice(start, span.Trim(" \r\t"u8).Length);
     }
 
-    private static void ParseEvent(JsonElement element, int index, string tenantId, EventBatch batch)
+    private static void ParseEvent(JsonElement element, int index, BatchContext context)
     {
+        var (tenantId, batch) = (context.TenantId, context.Batch);
         if (element.ValueKind != JsonValueKind.Object)
         {
             batch.Problems.Add(new(index, "event", "Each event must be a JSON object."));
             return;
         }
-        var fields = new FieldReader(element, index, batch.Problems);
+        var fields = new FieldReader(element, index, batch.Problems, context.MaxTimestampMs);
 
         var eventTenant = fields.OptionalText("tenant_id");
         if (eventTenant is not null && eventTenant != tenantId)
@@ -132,9 +142,9 @@ public static class EventParser
             Method = method ?? "",
             Path = path ?? "",
             StatusCode = (int)f.Integer("status_code", 100, 599),
-            LatencyMs = f.Integer("latency_ms", 0, long.MaxValue),
-            RequestSizeBytes = f.Integer("request_size_bytes", 0, long.MaxValue),
-            ResponseSizeBytes = f.Integer("response_size_bytes", 0, long.MaxValue),
+            LatencyMs = f.Integer("latency_ms", 0, MaxLatencyMs),
+            RequestSizeBytes = f.Integer("request_size_bytes", 0, MaxSizeBytes),
+            ResponseSizeBytes = f.Integer("response_size_bytes", 0, MaxSizeBytes),
             GatewayVersion = f.Text("gateway_version") ?? "",
             Datacenter = f.Text("datacenter") ?? "",
             KeyId = f.OptionalText("key_id"),
@@ -171,7 +181,7 @@ public static class EventParser
         var business = new BusinessEvent
         {
             TenantId = tenantId,
-            EventId = f.OptionalText("event_id") ?? DeriveEventId(element),
+            EventId = f.OptionalText("event_id") ?? DeriveEventId(f, element),
             TimestampMs = f.Time("timestamp"),
             Action = f.Text("action") ?? "",
             ResourceType = f.Text("resource_type") ?? "",
@@ -185,15 +195,20 @@ public static class EventParser
     }
 
     /// <summary>A stable key from the event's content, so that a resent event is stored once.</summary>
-    private static string DeriveEventId(JsonElement element)
+    private static string DeriveEventId(FieldReader f, JsonElement element)
     {
+        if (!FieldReader.HasOnlyValidStrings(element))
+        {
+            f.Problem("event", "Holds a string that is not valid text (invalid UTF-8 or a lone surrogate).");
+            return "";
+        }
         var canonical = JsonSerializer.Serialize(element);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
         return "bae_" + Convert.ToHexStringLower(hash)[..32];
     }
 
     /// <summary>Reads one event's fields, recording a problem for each missing or malformed one.</summary>
-    private sealed class FieldReader(JsonElement element, int index, List<IngestProblem> problems)
+    private sealed class FieldReader(JsonElement element, int index, List<IngestProblem> problems, long maxTimestampMs)
     {
         public bool Has(string name) => element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
@@ -214,7 +229,11 @@ public static class EventParser
                 Problem(name, $"Must be a string, not {Describe(value.ValueKind)}.");
                 return null;
             }
-            var text = value.GetString()!;
+            if (!TryGetString(value, out var text))
+            {
+                Problem(name, "Not valid text: the string holds invalid UTF-8 or a lone surrogate (\\ud800-\\udfff without its pair).");
+                return null;
+            }
             if (text.Length == 0)
             {
                 Problem(name, "Must not be empty; leave the field out instead.");
@@ -225,7 +244,58 @@ public static class EventParser
                 Problem(name, $"Longer than {MaxTextLength} characters.");
                 return null;
             }
+            if (text.AsSpan().IndexOfAnyInRange('\0', '\u001f') is var at and >= 0 && text[at] is not ('\t' or '\n' or '\r'))
+            {
+                // A spreadsheet cannot hold them (XLSX drops them, CSV keeps them): refused, so every format says the same.
+                Problem(name, $"Holds the control character U+{(int)text[at]:X4} at position {at}; only tab, line feed and carriage return are kept.");
+                return null;
+            }
             return text;
+        }
+
+        /// <summary>The string, or false when it cannot be text: invalid UTF-8, or an escaped lone surrogate.</summary>
+        private static bool TryGetString(JsonElement value, out string text)
+        {
+            try
+            {
+                text = value.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                text = "";
+                return false;
+            }
+            return IsWellFormed(text);
+        }
+
+        /// <summary>Every string inside, property names included, is valid text.</summary>
+        public static bool HasOnlyValidStrings(JsonElement value)
+        {
+            try
+            {
+                return value.ValueKind switch
+                {
+                    JsonValueKind.Object => value.EnumerateObject().All(p => IsWellFormed(p.Name) && HasOnlyValidStrings(p.Value)),
+                    JsonValueKind.Array => value.EnumerateArray().All(HasOnlyValidStrings),
+                    JsonValueKind.String => TryGetString(value, out _),
+                    _ => true,
+                };
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>No lone surrogate: the string can be written as UTF-8.</summary>
+        private static bool IsWellFormed(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+                else if (char.IsSurrogate(text[i])) return false;
+            }
+            return true;
         }
 
         public string? Identifier(string name)
@@ -253,7 +323,7 @@ public static class EventParser
             }
             if (number < min || number > max)
             {
-                Problem(name, max == long.MaxValue ? $"Must be {min} or more." : $"Must be between {min} and {max}.");
+                Problem(name, $"Must be between {min} and {max:N0}.");
                 return 0;
             }
             return number;
@@ -268,6 +338,11 @@ public static class EventParser
                 Problem(name, $"'{Clip(text)}' is not an RFC 3339 time such as 2026-03-11T03:17:42.123Z.");
                 return 0;
             }
+            if (ms < MinTimestampMs || ms > maxTimestampMs)
+            {
+                Problem(name, $"'{Clip(text)}' is outside the times taken: from 2000-01-01T00:00:00Z to a day after now ({AuditTime.Print(maxTimestampMs)}).");
+                return 0;
+            }
             return ms;
         }
 
@@ -277,6 +352,11 @@ public static class EventParser
             if (value.ValueKind != JsonValueKind.Object)
             {
                 Problem(name, $"Must be a JSON object or null, not {Describe(value.ValueKind)}.");
+                return null;
+            }
+            if (!HasOnlyValidStrings(value))
+            {
+                Problem(name, "Holds a string that is not valid text (invalid UTF-8 or a lone surrogate).");
                 return null;
             }
             var json = JsonSerializer.Serialize(value); // minified, key order kept

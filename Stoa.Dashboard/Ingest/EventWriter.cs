@@ -228,8 +228,9 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
             ON CONFLICT (tenant_id, span, bucket, consumer_id, status_code) DO UPDATE SET
                 consumer_name = max(consumer_name, excluded.consumer_name),
                 requests = requests + excluded.requests,
-                bytes_in = bytes_in + excluded.bytes_in,
-                bytes_out = bytes_out + excluded.bytes_out
+                -- saturating: SQLite would turn an overflowing sum into a REAL
+                bytes_in = CASE WHEN bytes_in > 9223372036854775807 - excluded.bytes_in THEN 9223372036854775807 ELSE bytes_in + excluded.bytes_in END,
+                bytes_out = CASE WHEN bytes_out > 9223372036854775807 - excluded.bytes_out THEN 9223372036854775807 ELSE bytes_out + excluded.bytes_out END
             """);
         foreach (var span in RollupQueries.Spans)
             foreach (var g in inserted.GroupBy(r => (r.TenantId, Bucket: r.TimestampMs / span * span, r.ConsumerId, r.StatusCode)))

@@ -14,7 +14,7 @@ public static class IngestEndpoints
     public static RouteGroupBuilder MapIngest(this RouteGroupBuilder api)
     {
         api.MapPost("/audit/{tenant_id}/events", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
-            EventWriter writer, IOptions<StoaOptions> options) =>
+            EventWriter writer, IOptions<StoaOptions> options, TimeProvider clock) =>
         {
             if (!Identifiers.IsValid(tenantId)) return ApiProblems.InvalidTenantId();
             if (!Caller.From(http.User).MayIngest(tenantId)) return ApiProblems.TenantForbidden();
@@ -25,7 +25,7 @@ public static class IngestEndpoints
 
             var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
             var ndjson = mediaType is "application/x-ndjson" or "application/ndjson" or "application/jsonl";
-            var batch = EventParser.Parse(body.Value, ndjson, tenantId);
+            var batch = EventParser.Parse(body.Value, ndjson, tenantId, clock.GetUtcNow().ToUnixTimeMilliseconds());
             if (!batch.IsValid) return ApiProblems.InvalidBatch(batch.Problems);
 
             // CancellationToken.None: once parsed, a batch is committed even if the caller hangs up,

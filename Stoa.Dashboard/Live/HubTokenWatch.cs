@@ -27,23 +27,31 @@ public sealed class HubTokenWatch(HubSubscriptions subscriptions, TokenService t
         }
     }
 
+    /// <summary>Checks each token on its own: one that cannot be checked leaves the others' connections to be closed.</summary>
     public async Task CloseRevokedAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         foreach (var group in subscriptions.Connections.GroupBy(c => c.TokenId))
         {
-            if (group.Key == "")
+            try
             {
+                if (group.Key == "")
+                {
+                    foreach (var (_, connection) in group)
+                        if (!long.TryParse(connection.User?.FindFirst(StoaClaims.ExpiresAt)?.Value, out var expires) || expires <= now)
+                            connection.Abort();
+                    continue;
+                }
+                if (await tokens.FindActiveAsync(group.Key, ct) is not null) continue;
                 foreach (var (_, connection) in group)
-                    if (!long.TryParse(connection.User?.FindFirst(StoaClaims.ExpiresAt)?.Value, out var expires) || expires <= now)
-                        connection.Abort();
-                continue;
+                {
+                    logger.LogInformation("Closing hub connection {ConnectionId}: its token is revoked or expired", connection.ConnectionId);
+                    connection.Abort();
+                }
             }
-            if (await tokens.FindActiveAsync(group.Key, ct) is not null) continue;
-            foreach (var (_, connection) in group)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogInformation("Closing hub connection {ConnectionId}: its token is revoked or expired", connection.ConnectionId);
-                connection.Abort();
+                logger.LogWarning(e, "Checking the hub connections of token {TokenId} failed; checking the others", group.Key);
             }
         }
     }
