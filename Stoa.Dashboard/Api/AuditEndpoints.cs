@@ -50,11 +50,15 @@ public static class AuditEndpoints
         await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
         var result = await query(db, scope, filter).PageAsync(page, http.RequestAborted);
 
-        return new JsonBody(w =>
+        return new JsonBody(async (w, ct) =>
         {
             w.WriteStartObject();
             w.WriteStartArray(arrayName);
-            foreach (var row in result.Items) write(w, row);
+            foreach (var row in result.Items)
+            {
+                write(w, row);
+                await JsonBody.SendIfFullAsync(w, ct);
+            }
             w.WriteEndArray();
             w.WriteNumber("count", result.Items.Count);
             w.WriteString("next_cursor", result.NextCursor);

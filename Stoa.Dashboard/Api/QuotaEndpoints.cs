@@ -38,7 +38,7 @@ public static class QuotaEndpoints
             await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
             var stats = await db.DailyAsync(scope, from, to, consumerId, http.RequestAborted);
 
-            return new JsonBody(w =>
+            return new JsonBody(async (w, ct) =>
             {
                 w.WriteStartObject();
                 w.WriteString("tenant_id", tenantId);
@@ -56,6 +56,7 @@ public static class QuotaEndpoints
                     w.WriteNumber("bytes_in", d.BytesIn);
                     w.WriteNumber("bytes_out", d.BytesOut);
                     w.WriteEndObject();
+                    await JsonBody.SendIfFullAsync(w, ct);
                 }
                 w.WriteEndArray();
                 w.WriteStartArray("top_consumers");

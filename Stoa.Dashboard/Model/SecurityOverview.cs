@@ -14,6 +14,8 @@ public sealed record SecurityOverview(long BucketWidthMs, IReadOnlyList<long> Bu
     public static async Task<SecurityOverview> LoadAsync(AuditDbContext db, AuditScope scope, SecurityFilter filter, long fromMs, long toMs,
         long bruteForceThreshold, CancellationToken ct = default)
     {
+        var (dayStart, windowEnd) = (toMs - AuditTime.DayMs, toMs);
+        (fromMs, toMs) = await DataExtent.ClampAsync(db.Security(scope).Filter(filter with { Window = TimeWindow.All }), fromMs, toMs, ct);
         var width = Buckets.WidthFor(fromMs, toMs);
         var origin = fromMs / width * width;
         var events = db.Security(scope).Filter(filter with { Window = new TimeWindow(fromMs, toMs) });
@@ -33,8 +35,7 @@ public sealed record SecurityOverview(long BucketWidthMs, IReadOnlyList<long> Bu
             return series;
         });
 
-        var dayStart = toMs - AuditTime.DayMs;
-        var failures = db.Security(scope).InWindow(new TimeWindow(fromMs, toMs)).Where(s => s.Type == "auth_failed");
+        var failures = db.Security(scope).InWindow(new TimeWindow(fromMs, windowEnd)).Where(s => s.Type == "auth_failed");
         var top = await failures.GroupBy(s => s.Target)
             .Select(g => new { Target = g.Key, Count = g.LongCount(), Last24h = g.LongCount(s => s.TimestampMs >= dayStart) })
             .OrderByDescending(t => t.Count).ThenBy(t => t.Target).Take(10)

@@ -24,6 +24,7 @@ public static class Timeline
     public static async Task<(long Width, List<HistogramBucket> Buckets)> HistogramAsync(AuditDbContext db, AuditScope scope,
         long fromMs, long toMs, string? consumerId = null, CancellationToken ct = default)
     {
+        (fromMs, toMs) = await DataExtent.ClampAsync(Requests(db, scope, TimeWindow.All, consumerId), fromMs, toMs, ct);
         var width = Buckets.WidthFor(fromMs, toMs);
         var origin = fromMs / width * width;
         var counts = await Requests(db, scope, new TimeWindow(fromMs, toMs), consumerId)

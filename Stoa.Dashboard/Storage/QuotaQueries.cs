@@ -18,9 +18,12 @@ public static class QuotaQueries
     /// <param name="fromMs">Start of the first day row (UTC midnight).</param>
     /// <param name="toMs">End of the window (exclusive).</param>
     /// <param name="withTopConsumers">The ten busiest consumers too (the quota API), or the days alone (the trend).</param>
+    /// <remarks>A window over a year long lists the days from the first to the last that hold requests (<see cref="DataExtent"/>).</remarks>
     public static async Task<QuotaStats> DailyAsync(this AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         string? consumerId, CancellationToken ct, bool withTopConsumers = true)
     {
+        var requests = consumerId is null ? db.Requests(scope) : db.Requests(scope).Where(r => r.ConsumerId == consumerId);
+        (fromMs, toMs) = await DataExtent.ClampAsync(requests, fromMs, toMs, ct);
         var byDayStatus = await RollupQueries.ByBucketAndStatusAsync(db, scope, fromMs, toMs, AuditTime.DayMs, consumerId, ct);
         var byDay = byDayStatus.GroupBy(b => b.BucketMs / AuditTime.DayMs).ToDictionary(g => g.Key, g => new
         {

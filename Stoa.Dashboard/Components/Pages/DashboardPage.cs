@@ -21,6 +21,7 @@ public abstract class DashboardPage : ComponentBase, IDisposable
     private IDisposable? _live;
     private CallbackThrottler? _throttle;
     private AuditScope? _liveScope;
+    private CancellationTokenSource? _load;
 
     [CascadingParameter] public DashboardContext? Context { get; set; }
     [Inject] public required IDbContextFactory<AuditDbContext> Store { get; init; }
@@ -56,8 +57,22 @@ public abstract class DashboardPage : ComponentBase, IDisposable
         _loadedKey = key;
         Loading = true;
         _view = Context.View.SlideTo(Clock.GetUtcNow().ToUnixTimeMilliseconds());
-        await using var db = await Store.CreateDbContextAsync();
-        await LoadAsync(db);
+        // A new view, a reload or leaving the page cancels the load under way: its queries stop in the store.
+        if (_load is not null) await _load.CancelAsync();
+        using var load = _load = new CancellationTokenSource();
+        try
+        {
+            await using var db = await Store.CreateDbContextAsync(load.Token);
+            await LoadAsync(db, load.Token);
+        }
+        catch (OperationCanceledException) when (load.IsCancellationRequested)
+        {
+            return; // whoever cancelled it loads next, or the page is gone
+        }
+        finally
+        {
+            if (_load == load) _load = null;
+        }
         Loading = false;
         FollowLive();
     }
@@ -78,10 +93,12 @@ public abstract class DashboardPage : ComponentBase, IDisposable
         _live = Feed.Subscribe(scope, _ => _throttle.Signal());
     }
 
-    protected abstract Task LoadAsync(AuditDbContext db);
+    /// <summary>Loads the page's data; <paramref name="ct"/> is cancelled when the page moves on or goes away.</summary>
+    protected abstract Task LoadAsync(AuditDbContext db, CancellationToken ct);
 
     public void Dispose()
     {
+        _load?.Cancel();
         _live?.Dispose();
         _throttle?.Dispose();
         DisposePage();

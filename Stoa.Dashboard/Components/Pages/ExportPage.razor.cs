@@ -33,17 +33,17 @@ public sealed partial class ExportPage
 
     protected override string FilterKey => $"{LayerName}|{ConsumerId}";
 
-    protected override async Task LoadAsync(AuditDbContext db)
+    protected override async Task LoadAsync(AuditDbContext db, CancellationToken ct)
     {
         var consumer = Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null;
         _rows = LayerName switch
         {
-            "security" => await db.Security(Scope).InWindow(View.Window).LongCountAsync(),
-            "business" => await db.Business(Scope).InWindow(View.Window).LongCountAsync(),
-            _ => await db.Requests(Scope).Filter(new RequestFilter { Window = View.Window, ConsumerId = consumer }).LongCountAsync(),
+            "security" => await db.Security(Scope).InWindow(View.Window).LongCountAsync(ct),
+            "business" => await db.Business(Scope).InWindow(View.Window).LongCountAsync(ct),
+            _ => await db.Requests(Scope).Filter(new RequestFilter { Window = View.Window, ConsumerId = consumer }).LongCountAsync(ct),
         };
         if (Context.Caller.Role == Roles.Operator)
-            _consumers = await db.Requests(Scope).InWindow(View.Window).Select(r => r.ConsumerId).Distinct().OrderBy(c => c).ToListAsync();
+            _consumers = await db.Requests(Scope).InWindow(View.Window).Select(r => r.ConsumerId).Distinct().OrderBy(c => c).ToListAsync(ct);
     }
 
     /// <summary>The contract's export URL for what is chosen: the same endpoint scripts use.</summary>

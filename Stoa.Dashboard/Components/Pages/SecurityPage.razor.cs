@@ -40,15 +40,15 @@ public sealed partial class SecurityPage
         Outcome = Outcome,
     };
 
-    protected override async Task LoadAsync(AuditDbContext db)
+    protected override async Task LoadAsync(AuditDbContext db, CancellationToken ct)
     {
         var filter = Filter();
-        _overview = await SecurityOverview.LoadAsync(db, Scope, filter, View.FromMs, View.ToMs, Options.Value.Dashboard.BruteForceThreshold);
+        _overview = await SecurityOverview.LoadAsync(db, Scope, filter, View.FromMs, View.ToMs, Options.Value.Dashboard.BruteForceThreshold, ct);
         _series = _overview.CountsByType.OrderBy(t => Array.IndexOf(AuditVocabulary.SecurityEventTypes, t.Key))
             .Select(t => new ChartSeries(t.Key, Palette[Array.IndexOf(AuditVocabulary.SecurityEventTypes, t.Key) % Palette.Length], t.Value))
             .ToList();
-        _total = await db.Security(Scope).Filter(filter).LongCountAsync();
-        var page = await db.Security(Scope).Filter(filter).PageAsync(new PageRequest(PageSize, Ascending, null), CancellationToken.None);
+        _total = await db.Security(Scope).Filter(filter).LongCountAsync(ct);
+        var page = await db.Security(Scope).Filter(filter).PageAsync(new PageRequest(PageSize, Ascending, null), ct);
         (_events, _next) = (page.Items, page.NextCursor);
     }
 

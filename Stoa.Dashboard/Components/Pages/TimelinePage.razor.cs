@@ -28,12 +28,12 @@ public sealed partial class TimelinePage
 
     protected override string FilterKey => $"{ConsumerId}|{Ascending}";
 
-    protected override async Task LoadAsync(AuditDbContext db)
+    protected override async Task LoadAsync(AuditDbContext db, CancellationToken ct)
     {
-        var (_, buckets) = await Timeline.HistogramAsync(db, Scope, View.FromMs, View.ToMs, ConsumerId);
+        var (_, buckets) = await Timeline.HistogramAsync(db, Scope, View.FromMs, View.ToMs, ConsumerId, ct);
         (_bucketStarts, _series) = StatusSeries(buckets);
-        _paths = await Timeline.PathsAsync(db, Scope, View.Window, ConsumerId);
-        _stream = await Timeline.StreamAsync(db, Scope, View.Window, after: null, PageSize + 1, ConsumerId, Ascending);
+        _paths = await Timeline.PathsAsync(db, Scope, View.Window, ConsumerId, ct: ct);
+        _stream = await Timeline.StreamAsync(db, Scope, View.Window, after: null, PageSize + 1, ConsumerId, Ascending, ct);
         _hasMore = _stream.Count > PageSize;
         if (_hasMore) _stream.RemoveAt(_stream.Count - 1);
     }
