@@ -32,6 +32,7 @@ public static class StoaExtensions
 
         services.AddAuditStore(builder.Configuration, builder.Environment);
         services.AddSingleton<EventWriter>();
+        services.AddSingleton<IngestGate>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TenantAccess>();
         services.AddSingleton<ExportAudit>();
@@ -98,7 +99,9 @@ public static class StoaExtensions
         app.UseAntiforgery();
 
         app.MapGet("/healthz", async (StoreHealth health, CancellationToken ct) =>
-            await health.IsHealthyAsync(ct) ? Results.Ok(new { status = "ok" }) : Results.StatusCode(503));
+            await health.ProblemAsync(ct) is { } problem
+                ? Results.Json(new { status = "unavailable", detail = problem }, statusCode: 503)
+                : Results.Ok(new { status = "ok" }));
 
         app.MapGroup("/v1")
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })

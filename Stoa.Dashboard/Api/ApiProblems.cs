@@ -47,6 +47,21 @@ public static class ApiProblems
         statusCode: 404, title: "No such event",
         detail: $"The tenant has no event with seq {seq} yet.");
 
+    /// <summary>The store cannot take writes now (full, I/O error): nothing of the batch was stored; try again later.</summary>
+    public static IResult StoreUnwritable(HttpContext http, string reason)
+    {
+        http.Response.Headers.RetryAfter = "60";
+        return Results.Problem(statusCode: 503, title: "The store cannot be written",
+            detail: $"{reason} Nothing of this request was stored; send it again later (Retry-After).");
+    }
+
+    /// <summary>Too much at once: 503 with Retry-After, and what to do.</summary>
+    public static IResult Busy(HttpContext http, int retryAfterSeconds, string detail)
+    {
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString();
+        return Results.Problem(statusCode: 503, title: "Busy", detail: detail);
+    }
+
     public static IResult TooLarge(long limit) => Results.Problem(
         statusCode: 413, title: "Payload too large",
         detail: $"The body is over {limit:N0} bytes; send the events in smaller batches.");

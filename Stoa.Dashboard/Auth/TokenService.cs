@@ -116,7 +116,15 @@ public sealed class TokenService(IDbContextFactory<AuditDbContext> factory, Time
         if (token.LastUsedAtMs is null || now - token.LastUsedAtMs >= (long)LastUsedResolution.TotalMilliseconds)
         {
             token.LastUsedAtMs = now;
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.InnerException is Microsoft.Data.Sqlite.SqliteException sqlite && StoreHealth.Unwritable(sqlite) is not null)
+            {
+                // A full disk must not lock everyone out of reading: the last use is a convenience, the token is still good.
+                token.LastUsedAtMs = null;
+            }
         }
         return token;
     }

@@ -25,6 +25,12 @@ public sealed class IngestOptions
 {
     /// <summary>Largest accepted ingest body; larger is 413.</summary>
     public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Batches read, parsed and written at once.</summary>
+    public int MaxConcurrentBatches { get; set; } = 8;
+
+    /// <summary>Batches waiting for their turn (bodies not yet read); more are answered 503 with Retry-After.</summary>
+    public int MaxQueuedBatches { get; set; } = 64;
 }
 
 public sealed class DemoOptions
@@ -41,6 +47,10 @@ public sealed class ValidateStoaOptions : IValidateOptions<StoaOptions>
         var problems = new List<string>();
         if (options.Ingest.MaxBodyBytes is < 1024 or > 1024L * 1024 * 1024)
             problems.Add("Stoa:Ingest:MaxBodyBytes must be between 1024 and 1073741824.");
+        if (options.Ingest.MaxConcurrentBatches is < 1 or > 1024)
+            problems.Add("Stoa:Ingest:MaxConcurrentBatches must be between 1 and 1024.");
+        if (options.Ingest.MaxQueuedBatches is < 0 or > 100_000)
+            problems.Add("Stoa:Ingest:MaxQueuedBatches must be between 0 and 100000.");
         if (options.Dashboard.TroubleThreshold is <= 0 or >= 1)
             problems.Add("Stoa:Dashboard:TroubleThreshold must be between 0 and 1 (0.10 = 10%).");
         if (options.Dashboard.BruteForceThreshold < 1)

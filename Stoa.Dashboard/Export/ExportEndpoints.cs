@@ -75,7 +75,16 @@ public static class ExportEndpoints
             await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
             var audit = services.GetRequiredService<ExportAudit>();
             var record = new ExportRecord(Caller.From(http.User), scope, layer, format, job.Window, queryString, fileName);
-            await audit.StartedAsync(record); // before the first byte: a crash mid-export still leaves this
+            try
+            {
+                await audit.StartedAsync(record); // before the first byte: a crash mid-export still leaves this
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (StoreHealth.Unwritable(e) is { } reason)
+            {
+                // Every export is recorded; one that cannot be is not made.
+                await ApiProblems.StoreUnwritable(http, reason).ExecuteAsync(http);
+                return;
+            }
             var progress = new ExportProgress();
             ExportOutcome? outcome = null;
             try

@@ -17,7 +17,8 @@ namespace Stoa.Dashboard.Ingest;
 /// so concurrent senders get several times the throughput; each batch still lands whole or not at
 /// all, because a failing batch rolls back to its own savepoint (its rows, rollups and seq numbers).
 /// </remarks>
-public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeProvider clock, ILogger<EventWriter> logger) : IDisposable
+public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, SqliteDurability durability, StoreHealth health,
+    TimeProvider clock, ILogger<EventWriter> logger) : IDisposable
 {
     // A group stops growing here, so one transaction stays short for the readers' sake.
     private const int MaxGroupEvents = 20_000;
@@ -69,9 +70,11 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         {
             // The commit failed (disk full, I/O error): nothing of the group is stored, and everyone is told.
             CloseConnection();
+            if (e is SqliteException sqlite && StoreHealth.Unwritable(sqlite) is { } reason) health.WriteFailed(reason);
             foreach (var pending in group) pending.Outcome.TrySetException(e);
             return;
         }
+        health.WriteSucceeded();
         foreach (var pending in written)
             pending.Outcome.TrySetResult(new IngestResult(pending.Committed!.Count, pending.Batch.Count - pending.Committed.Count));
         // Stored and answered: whoever watches is told after, and a failing watcher fails nobody's ingest.
@@ -114,6 +117,13 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         }
         catch (Exception e) when (e is SqliteException or OverflowException)
         {
+            if (e is SqliteException sqlite && StoreHealth.Unwritable(sqlite) is { } reason)
+            {
+                // A full disk or an I/O error: SQLite may already have rolled the whole transaction back, so
+                // the group fails as one and every batch of it is told (nothing of it is stored).
+                health.WriteFailed(reason);
+                throw;
+            }
             transaction.Rollback("batch");
             logger.LogError(e, "A batch of {Count} events for {Tenant} was not stored", pending.Batch.Count, pending.TenantId);
             pending.Outcome.TrySetException(e);
@@ -127,7 +137,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, TimeP
         using var db = factory.CreateDbContext();
         var connection = new SqliteConnection(db.Database.GetConnectionString());
         connection.Open();
-        SqliteDurability.Apply(connection);
+        durability.Apply(connection);
         return _connection = connection;
     }
 

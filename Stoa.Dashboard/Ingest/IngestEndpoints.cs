@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Configuration;
+using Stoa.Dashboard.Storage;
 using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Ingest;
@@ -14,10 +15,14 @@ public static class IngestEndpoints
     public static RouteGroupBuilder MapIngest(this RouteGroupBuilder api)
     {
         api.MapPost("/audit/{tenant_id}/events", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
-            EventWriter writer, IOptions<StoaOptions> options, TimeProvider clock) =>
+            EventWriter writer, IngestGate gate, IOptions<StoaOptions> options, TimeProvider clock) =>
         {
             if (!Identifiers.IsValid(tenantId)) return ApiProblems.InvalidTenantId();
             if (!Caller.From(http.User).MayIngest(tenantId)) return ApiProblems.TenantForbidden();
+
+            using var turn = await gate.EnterAsync(http.RequestAborted);
+            if (turn is null) return ApiProblems.Busy(http, IngestGate.RetryAfterSeconds,
+                "The store is taking in as many batches as it can hold at once; nothing of this one was read. Send it again.");
 
             var limit = options.Value.Ingest.MaxBodyBytes;
             var body = await ReadBodyAsync(http, limit);
@@ -30,8 +35,15 @@ public static class IngestEndpoints
 
             // CancellationToken.None: once parsed, a batch is committed even if the caller hangs up,
             // so a retry finds duplicates rather than half a batch.
-            var result = await writer.WriteAsync(tenantId, batch, CancellationToken.None);
-            return Results.Json(new { accepted = result.Accepted, duplicates = result.Duplicates });
+            try
+            {
+                var result = await writer.WriteAsync(tenantId, batch, CancellationToken.None);
+                return Results.Json(new { accepted = result.Accepted, duplicates = result.Duplicates });
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e) when (StoreHealth.Unwritable(e) is { } reason)
+            {
+                return ApiProblems.StoreUnwritable(http, reason);
+            }
         });
         return api;
     }

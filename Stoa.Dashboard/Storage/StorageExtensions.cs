@@ -20,9 +20,11 @@ public static class StorageExtensions
         var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
 
+        var durability = new SqliteDurability(configuration.GetValue<long>("Stoa:Store:MaxSizeMegabytes"));
+        services.AddSingleton(durability);
         services.AddDbContextFactory<AuditDbContext>(options => options
             .UseSqlite(connectionString)
-            .AddInterceptors(new SqliteDurability()));
+            .AddInterceptors(durability));
         services.AddSingleton<StoreHealth>();
         return services;
     }
@@ -37,22 +39,42 @@ public static class StorageExtensions
     }
 }
 
-/// <summary>What <c>/healthz</c> reports: migrated at start, and reachable now.</summary>
+/// <summary>What <c>/healthz</c> reports: migrated at start, reachable now, and whether the last write could be stored.</summary>
 public sealed class StoreHealth(IDbContextFactory<AuditDbContext> factory)
 {
+    private volatile string? _writeFailure;
+
     public bool Migrated { get; set; }
 
-    public async Task<bool> IsHealthyAsync(CancellationToken ct)
+    /// <summary>Why the store cannot be written, from the last write that failed for it (null once one succeeds again).</summary>
+    public string? WriteFailure => _writeFailure;
+
+    public void WriteFailed(string reason) => _writeFailure = reason;
+
+    public void WriteSucceeded() => _writeFailure = null;
+
+    /// <summary>The store's trouble in a sentence, or null when it is healthy.</summary>
+    public async Task<string?> ProblemAsync(CancellationToken ct)
     {
-        if (!Migrated) return false;
+        if (!Migrated) return "The store is not migrated yet.";
+        if (_writeFailure is { } failure) return failure;
         try
         {
             await using var db = await factory.CreateDbContextAsync(ct);
-            return await db.Database.CanConnectAsync(ct);
+            return await db.Database.CanConnectAsync(ct) ? null : "The store cannot be opened.";
         }
         catch (Exception e) when (e is SqliteException or InvalidOperationException)
         {
-            return false;
+            return "The store cannot be opened.";
         }
     }
+
+    /// <summary>The failures that mean "the store cannot take writes now" (full disk, I/O error, read-only file), not a bad batch.</summary>
+    public static string? Unwritable(SqliteException e) => e.SqliteErrorCode switch
+    {
+        13 => "The store is full: the disk (or Stoa:Store:MaxSizeMegabytes) has no room for more events.", // SQLITE_FULL
+        10 => "The store cannot be written: an I/O error.", // SQLITE_IOERR
+        8 => "The store cannot be written: the file is read-only.", // SQLITE_READONLY
+        _ => null,
+    };
 }
