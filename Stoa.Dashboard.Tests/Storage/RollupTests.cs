@@ -56,6 +56,9 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
         { -DayMs, DayMs / 2 },                             // starting before any event
         { 2 * HourMs + 7, 2 * DayMs - 2 * HourMs - 5 },    // 21 h runs on both sides: read as days minus hours
         { 30 * HourMs + 60_000, 54 * HourMs + 60_000 },     // 24 h ending mid-day, as triage asks
+        { 10 * HourMs + 45 * 60_000, 12 * HourMs + 50 * 60_000 }, // long edges: each hour minus the rest of it
+        { 3 * HourMs + 5 * 60_000, 3 * HourMs + 55 * 60_000 },     // 50 minutes inside one hour: that hour minus 10 minutes
+        { 40 * HourMs, 41 * HourMs + 59 * 60_000 + 59_999 },       // a last hour all but a millisecond long
     };
 
     [Theory]
@@ -142,7 +145,7 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
     [Fact]
     public void Windows_are_cut_into_edges_hours_and_days_that_tile_them_exactly()
     {
-        var from = new DateTimeOffset(2026, 3, 8, 22, 17, 42, 123, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var from = new DateTimeOffset(2026, 3, 8, 22, 47, 42, 123, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var to = new DateTimeOffset(2026, 3, 11, 2, 5, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         var segments = RollupQueries.Split(from, to);
         Assert.Equal([0L, HourMs, DayMs, HourMs, 0L], segments.Select(s => s.SpanMs));
@@ -153,6 +156,28 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
         Assert.Equal([0L], RollupQueries.Split(from, from + 60_000).Select(s => s.SpanMs));
     }
 
+    [Theory]
+    [InlineData("2026-03-08T22:17:42.123Z", "2026-03-11T02:55:00.000Z")] // long edges on both sides
+    [InlineData("2026-03-08T22:05:00.000Z", "2026-03-08T22:50:00.000Z")] // 45 minutes inside one hour
+    [InlineData("2026-03-08T22:40:00.000Z", "2026-03-08T23:20:00.000Z")] // across the top of an hour
+    [InlineData("2026-03-08T03:00:00.001Z", "2026-03-09T16:59:59.999Z")] // a millisecond short of whole hours
+    public void A_long_edge_is_its_hour_minus_the_rest_and_every_cut_counts_each_instant_once(string fromText, string toText)
+    {
+        var (from, to) = (DateTimeOffset.Parse(fromText).ToUnixTimeMilliseconds(), DateTimeOffset.Parse(toText).ToUnixTimeMilliseconds());
+        foreach (var segments in new[] { RollupQueries.Split(from, to), RollupQueries.SplitWithComplements(from, to) })
+        {
+            Assert.All(segments.Where(s => s.SpanMs == 0), s => Assert.True(s.ToMs - s.FromMs <= HourMs / 2 || s.Sign > 0 && Floor(s.FromMs) != Floor(s.ToMs - 1),
+                $"a raw edge of {(s.ToMs - s.FromMs) / 60_000} minutes"));
+            // Every instant from an hour before to an hour after: counted once inside the window, never outside it.
+            for (var t = from - HourMs; t < to + HourMs; t += 60_001)
+                Assert.Equal(t >= from && t < to ? 1 : 0, segments.Where(s => s.FromMs <= t && t < s.ToMs).Sum(s => s.Sign));
+            foreach (var t in new[] { from - 1, from, to - 1, to })
+                Assert.Equal(t >= from && t < to ? 1 : 0, segments.Where(s => s.FromMs <= t && t < s.ToMs).Sum(s => s.Sign));
+        }
+
+        static long Floor(long ms) => ms / HourMs * HourMs;
+    }
+
     [Fact]
     public void A_run_of_more_than_twelve_hours_in_a_day_is_read_as_the_day_minus_the_other_hours()
     {
@@ -160,7 +185,8 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
         var (from, to) = (day - 8 * HourMs + 123, day + 16 * HourMs + 456); // 24 h ending at 16:00 and a bit
         var segments = RollupQueries.SplitWithComplements(from, to);
         Assert.Equal(
-            [(0L, from, day - 8 * HourMs + HourMs, 1), (HourMs, day - 7 * HourMs, day, 1), // 7 whole hours before midnight: as hours
+            [(HourMs, day - 8 * HourMs, day - 7 * HourMs, 1), (0L, day - 8 * HourMs, from, -1), // all but 123 ms of an hour: the hour minus them
+             (HourMs, day - 7 * HourMs, day, 1), // 7 whole hours before midnight: as hours
              (DayMs, day, day + DayMs, 1), (HourMs, day + 16 * HourMs, day + DayMs, -1),   // 16 after it: the day minus its last 8
              (0L, day + 16 * HourMs, to, 1)],
             segments.Select(s => (s.SpanMs, s.FromMs, s.ToMs, s.Sign)));

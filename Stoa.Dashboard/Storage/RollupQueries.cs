@@ -37,7 +37,12 @@ public static class RollupQueries
     /// </summary>
     public sealed record Segment(long SpanMs, long FromMs, long ToMs, int Sign = 1);
 
-    /// <summary>Cuts [from, to) into raw edges, whole hours and whole days, largest first where they fit.</summary>
+    /// <summary>
+    /// Cuts [from, to) into raw edges, whole hours and whole days, largest first where they fit. An
+    /// edge of more than half an hour is read as its hour minus the rest of that hour: the current
+    /// hour of a window ending now is its rollup minus the (usually empty) minutes after now, not
+    /// every event since the top of the hour, which during an incident is the busiest hour of all.
+    /// </summary>
     public static List<Segment> Split(long fromMs, long toMs)
     {
         var segments = new List<Segment>();
@@ -45,10 +50,10 @@ public static class RollupQueries
         var hoursTo = Floor(toMs, HourMs);
         if (hoursFrom >= hoursTo)
         {
-            if (fromMs < toMs) segments.Add(new Segment(0, fromMs, toMs));
+            if (fromMs < toMs) AddEdge(segments, fromMs, toMs);
             return segments;
         }
-        if (fromMs < hoursFrom) segments.Add(new Segment(0, fromMs, hoursFrom));
+        if (fromMs < hoursFrom) AddEdge(segments, fromMs, hoursFrom);
         var daysFrom = Ceiling(hoursFrom, DayMs);
         var daysTo = Floor(hoursTo, DayMs);
         if (daysFrom < daysTo)
@@ -58,8 +63,22 @@ public static class RollupQueries
             if (daysTo < hoursTo) segments.Add(new Segment(HourMs, daysTo, hoursTo));
         }
         else segments.Add(new Segment(HourMs, hoursFrom, hoursTo));
-        if (hoursTo < toMs) segments.Add(new Segment(0, hoursTo, toMs));
+        if (hoursTo < toMs) AddEdge(segments, hoursTo, toMs);
         return segments;
+    }
+
+    /// <summary>A part shorter than an hour: its events, or, for more than half of one hour, that hour minus the events of the rest of it.</summary>
+    private static void AddEdge(List<Segment> segments, long fromMs, long toMs)
+    {
+        var hour = Floor(fromMs, HourMs);
+        if (toMs - fromMs <= HourMs / 2 || toMs > hour + HourMs)
+        {
+            segments.Add(new Segment(0, fromMs, toMs));
+            return;
+        }
+        segments.Add(new Segment(HourMs, hour, hour + HourMs));
+        if (hour < fromMs) segments.Add(new Segment(0, hour, fromMs, Sign: -1));
+        if (toMs < hour + HourMs) segments.Add(new Segment(0, toMs, hour + HourMs, Sign: -1));
     }
 
     /// <summary>
