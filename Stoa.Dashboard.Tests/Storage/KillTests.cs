@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Storage;
+
+/// <summary>
+/// Acknowledged means durable: the real server, as its own process, is killed with SIGKILL in the
+/// middle of sustained ingest from several senders, restarted, and every acknowledged batch is
+/// there, whole; every other batch is whole or absent; the arrival numbers have no gap.
+/// </summary>
+public sealed class KillTests : IAsyncLifetime
+{
+    private const string Tenant = "t_kill";
+    private const int Senders = 4, BatchSize = 50;
+    private readonly string _folder = Directory.CreateTempSubdirectory("stoa-kill-").FullName;
+    private string DatabasePath => Path.Combine(_folder, "audit.db");
+
+    [Fact]
+    public async Task Acknowledged_batches_survive_kill_9_during_sustained_ingest()
+    {
+        var ingestToken = (await RunAsync("tokens", "create", "--role", "ingest", "--tenant", Tenant))[^1];
+        var readToken = (await RunAsync("tokens", "create", "--role", "operator", "--tenant", Tenant))[^1];
+        var acknowledged = new ConcurrentBag<string>();
+        var sent = new ConcurrentBag<string>();
+
+        for (var round = 0; round < 3; round++)
+        {
+            using var server = await Server.StartAsync(DatabasePath);
+            using var http = Client(server.BaseAddress, ingestToken);
+            var enough = new TaskCompletionSource();
+            var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
+            {
+                for (var n = 0; ; n++)
+                {
+                    var batch = $"r{round}_s{s}_b{n}";
+                    sent.Add(batch);
+                    try
+                    {
+                        var response = await http.PostAsync($"/v1/audit/{Tenant}/events", Body(batch));
+                        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{batch}: {(int)response.StatusCode}");
+                        acknowledged.Add(batch);
+                        if (acknowledged.Count >= (round + 1) * 40) enough.TrySetResult();
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return; // the server is gone
+                    }
+                }
+            })).ToList();
+            await enough.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            server.Kill(); // SIGKILL: no shutdown, no flush, mid-write
+            await Task.WhenAll(senders).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        using var restarted = await Server.StartAsync(DatabasePath);
+        using var reader = Client(restarted.BaseAddress, readToken);
+        var stored = new List<(string RequestId, long Seq)>();
+        for (var cursor = "since_seq=0"; ;)
+        {
+            var page = JsonNode.Parse(await reader.GetStringAsync($"/v1/audit/{Tenant}?limit=10000&{cursor}"))!;
+            stored.AddRange(page["logs"]!.AsArray().Select(e => ((string)e!["request_id"]!, (long)e["seq"]!)));
+            if ((string?)page["next_cursor"] is not { } next) break;
+            cursor = $"cursor={next}";
+        }
+
+        var byBatch = stored.GroupBy(e => e.RequestId[..e.RequestId.LastIndexOf('_')]).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(acknowledged, batch => Assert.Equal(BatchSize, byBatch.GetValueOrDefault(batch))); // acknowledged: all there
+        Assert.All(byBatch, b => Assert.Equal(BatchSize, b.Value)); // anything there: whole
+        Assert.Equal(stored.Count, stored.Select(e => e.RequestId).Distinct().Count());
+        Assert.Equal(Enumerable.Range(1, stored.Count).Select(n => (long)n), stored.Select(e => e.Seq)); // no gap, even across the kills
+        Assert.True(acknowledged.Count >= 120, $"only {acknowledged.Count} batches were acknowledged");
+    }
+
+    private static StringContent Body(string batch) => new(
+        new JsonArray(Enumerable.Range(0, BatchSize).Select(i => (JsonNode)Wire.Request($"{batch}_{i}", StoaApp.Epoch.AddSeconds(i))).ToArray()).ToJsonString(),
+        Encoding.UTF8, "application/json");
+
+    private static HttpClient Client(Uri baseAddress, string token)
+    {
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private async Task<string[]> RunAsync(params string[] args)
+    {
+        var start = Server.StartInfo(DatabasePath, args);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(process.ExitCode == 0, await error);
+        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>The app as its own process on 127.0.0.1 and a free port.</summary>
+    private sealed class Server(Process process, Uri baseAddress) : IDisposable
+    {
+        public Uri BaseAddress => baseAddress;
+
+        public static ProcessStartInfo StartInfo(string databasePath, params string[] args)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(AppBuild.DllPath);
+            foreach (var arg in args) start.ArgumentList.Add(arg);
+            start.Environment["ConnectionStrings__Audit"] = $"Data Source={databasePath}";
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.WorkingDirectory = Path.GetDirectoryName(databasePath)!;
+            return start;
+        }
+
+        public static async Task<Server> StartAsync(string databasePath)
+        {
+            var process = Process.Start(StartInfo(databasePath, "--urls", "http://127.0.0.1:0"))!;
+            var listening = new TaskCompletionSource<Uri>();
+            process.OutputDataReceived += (_, line) =>
+            {
+                if (line.Data?.Contains("Now listening on: ") == true)
+                    listening.TrySetResult(new Uri(line.Data[(line.Data.IndexOf("http", StringComparison.Ordinal))..].Trim()));
+            };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            return new Server(process, address);
+        }
+
+        public void Kill()
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited) Kill();
+            process.Dispose();
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
+        return Task.CompletedTask;
+    }
+}
