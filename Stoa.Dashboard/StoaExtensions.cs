@@ -72,6 +72,8 @@ public static class StoaExtensions
         // X-Frame-Options: DENY comes with the other security headers (SecurityHeaders), not SAMEORIGIN from here.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // After the components' own registration, which it replaces: the circuit's user is checked again every 2 s.
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingSession>();
         services.AddMudServices();
     }
 

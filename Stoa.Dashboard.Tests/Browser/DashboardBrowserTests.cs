@@ -114,6 +114,26 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task An_open_tab_of_a_revoked_token_goes_back_to_sign_in_within_seconds()
+    {
+        var tokens = (TokenService)app.Services.GetService(typeof(TokenService))!;
+        var (token, secret) = await tokens.CreateAsync(new TokenRequest(Roles.Operator, ["tenant_abc"], [], "to-be-revoked", null));
+        var page = await (await app.Browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync(app.BaseUrl + "/signin?returnUrl=%2Flive%3Ftenant%3Dtenant_abc");
+        await page.FillAsync("#token", secret);
+        await page.ClickAsync("#signin-submit");
+        await page.WaitForSelectorAsync("#live-list");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached }); // the tab is live
+
+        await tokens.RevokeAsync(token.Id);
+
+        // The circuit checks its user every 2 seconds: the live tail stops and the sign-in page shows.
+        await page.WaitForURLAsync("**/signin**", new() { Timeout = 10_000 });
+        await page.WaitForSelectorAsync("#token");
+        Assert.False(await page.IsVisibleAsync("#live-list"));
+    }
+
+    [Fact]
     public async Task Sign_in_with_a_token_and_sign_out()
     {
         var tokens = (TokenService)app.Services.GetService(typeof(TokenService))!;
