@@ -66,8 +66,13 @@ public sealed class RequestRollup
 public sealed class EntraGrant
 {
     public long Id { get; set; }
-    /// <summary>The user's object id or email, lower-cased.</summary>
+    /// <summary>The user's object id or email, lower-cased, as the operator entered it.</summary>
     public required string Subject { get; set; }
+    /// <summary>
+    /// For a grant entered by email: the object id of the user who first signed in with that email.
+    /// From then on the grant follows that user, not the email (which can change hands or be renamed).
+    /// </summary>
+    public string? ObjectId { get; set; }
     public required string TenantId { get; set; }
     /// <summary>Space-separated consumer ids a client may see of the tenant; operators see them all.</summary>
     public string Consumers { get; set; } = "";

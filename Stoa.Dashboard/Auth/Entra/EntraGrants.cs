@@ -11,13 +11,26 @@ namespace Stoa.Dashboard.Auth.Entra;
 /// </summary>
 public sealed class EntraGrants(IDbContextFactory<AuditDbContext> factory, AdminActions actions, TimeProvider clock)
 {
-    /// <summary>The grants of a signed-in user, matched by object id or by email.</summary>
-    public async Task<List<EntraGrant>> ForUserAsync(string? objectId, string? email, CancellationToken ct = default)
+    /// <summary>
+    /// The grants of a signed-in user: those entered with their object id, those bound to it, and
+    /// those entered with their email that no one has signed in with yet, which are bound to them now.
+    /// Email and preferred_username can change and be reused; the object id cannot.
+    /// </summary>
+    public async Task<List<EntraGrant>> ForUserAsync(string objectId, string? email, CancellationToken ct = default)
     {
-        var subjects = new[] { objectId, email }.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim().ToLowerInvariant()).ToList();
-        if (subjects.Count == 0) return [];
+        var oid = objectId.Trim().ToLowerInvariant();
+        var mail = email?.Trim().ToLowerInvariant();
         await using var db = await factory.CreateDbContextAsync(ct);
-        return await db.EntraGrants.AsNoTracking().Where(g => subjects.Contains(g.Subject)).ToListAsync(ct);
+        var grants = await db.EntraGrants
+            .Where(g => g.Subject == oid || g.ObjectId == oid || (mail != null && g.Subject == mail && g.ObjectId == null))
+            .ToListAsync(ct);
+        var unbound = grants.Where(g => g.Subject != oid && g.ObjectId is null).ToList();
+        if (unbound.Count > 0)
+        {
+            foreach (var grant in unbound) grant.ObjectId = oid;
+            await db.SaveChangesAsync(ct);
+        }
+        return grants;
     }
 
     public async Task<List<EntraGrant>> ForTenantAsync(Caller caller, string tenantId, CancellationToken ct = default)

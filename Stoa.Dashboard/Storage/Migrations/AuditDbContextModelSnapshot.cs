@@ -358,6 +358,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_by");
 
+                    b.Property<string>("ObjectId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_id");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasColumnType("TEXT")
