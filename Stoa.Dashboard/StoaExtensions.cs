@@ -68,6 +68,9 @@ public static class StoaExtensions
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddSingleton<SignInLinks>();
+        services.AddSingleton<FailedAuthentications>();
+        services.AddHostedService(sp => sp.GetRequiredService<FailedAuthentications>());
+        services.AddStoaRateLimits();
 
         // X-Frame-Options: DENY comes with the other security headers (SecurityHeaders), not SAMEORIGIN from here.
         services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
@@ -96,8 +99,10 @@ public static class StoaExtensions
         });
         app.UseHubTokenFromQuery();
         app.UseSameSiteSessions();
+        app.UseFailedAuthenticationLimit();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapGet("/healthz", async (StoreHealth health, CancellationToken ct) =>
@@ -108,8 +113,10 @@ public static class StoaExtensions
         app.MapGroup("/v1")
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })
             .DisableAntiforgery()
+            .RequireRateLimiting(RateLimits.Ingest)
             .MapIngest();
-        var reads = app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerOrSession });
+        var reads = app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = BearerOrSession })
+            .RequireRateLimiting(RateLimits.Reads);
         reads.MapAuditReads();
         reads.MapExports();
         reads.MapQuotas();

@@ -110,7 +110,7 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
         Assert.Equal(2, (int)(await script.GetJsonAsync($"/v1/audit/{tenant}"))["count"]!);
     }
 
-    public static TheoryData<string> Rejections => ["wrong audience", "wrong issuer", "expired", "bad signature", "no role"];
+    public static TheoryData<string> Rejections => ["wrong audience", "wrong issuer", "expired", "bad signature", "no role", "no scope or role"];
 
     [Theory]
     [MemberData(nameof(Rejections))]
@@ -126,6 +126,7 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
             "wrong issuer" => authority.Mint(user, issuer: $"{authority.BaseUrl}/00000000-0000-0000-0000-000000000000/v2.0"),
             "expired" => authority.Mint(user, expired: true),
             "bad signature" => authority.Mint(user, signWith: LocalAuthority.ForgedKey()),
+            "no scope or role" => authority.Mint(user, withRoles: false, withScope: false),
             _ => authority.Mint(user, withRoles: false),
         };
         var response = await app.WithAccessToken(token).GetAsync($"/v1/audit/{tenant}");
@@ -138,6 +139,9 @@ public sealed class EntraSignInTests(EntraApp app) : IClassFixture<EntraApp>
         }
         await response.ProblemAsync(401);
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+        // Recorded with the other failed tokens of that source and minute, once the minute is over.
+        app.Clock.Now = app.Clock.Now.AddMinutes(1);
+        await app.Services.GetRequiredService<Stoa.Dashboard.Auth.FailedAuthentications>().FlushAsync();
         Assert.Contains(await SecurityEventsAsync(tenant), e => e.Type == "auth_failed" && e.Target == "entra_token");
     }
 

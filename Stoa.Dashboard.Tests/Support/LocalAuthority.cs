@@ -107,7 +107,7 @@ public sealed class LocalAuthority : IAsyncDisposable
     /// </summary>
     /// <param name="nonce">For an id token (sign-in): the nonce of the app's request. Without it, an access token for the API.</param>
     public string Mint(DirectoryUser user, string audience = ClientId, string? issuer = null, bool expired = false, SecurityKey? signWith = null,
-        string? nonce = null, bool withRoles = true)
+        string? nonce = null, bool withRoles = true, bool withScope = true)
     {
         var (early, late) = (Min(DateTime.UtcNow, StoaApp.Epoch.UtcDateTime), Max(DateTime.UtcNow, StoaApp.Epoch.UtcDateTime));
         var claims = new Dictionary<string, object>
@@ -117,7 +117,7 @@ public sealed class LocalAuthority : IAsyncDisposable
         };
         if (withRoles && user.AppRoles.Length > 0) claims["roles"] = user.AppRoles;
         if (nonce is not null) claims["nonce"] = nonce;
-        else claims["scp"] = "access_as_user"; // the API's delegated scope, as in an access token
+        else if (withScope) claims["scp"] = "access_as_user"; // the API's delegated scope, as in an access token
         var key = signWith ?? _key;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

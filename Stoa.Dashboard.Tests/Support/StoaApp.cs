@@ -19,7 +19,15 @@ public class StoaApp : WebApplicationFactory<Program>
 
     public TestClock Clock { get; } = new(Epoch);
     public string DatabasePath => Path.Combine(_folder, "audit.db");
-    public Dictionary<string, string?> Settings { get; } = new();
+    /// <summary>The app's settings; the per-caller limits are lifted, so tests that ask a lot are not refused (RateLimitTests sets them low).</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Stoa:Limits:FailedAuthPerMinute"] = "1000000",
+        ["Stoa:Limits:ReadsPerSecond"] = "1000000",
+        ["Stoa:Limits:ReadBurst"] = "1000000",
+        ["Stoa:Limits:IngestBatchesPerSecond"] = "1000000",
+        ["Stoa:Limits:IngestBurst"] = "1000000",
+    };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

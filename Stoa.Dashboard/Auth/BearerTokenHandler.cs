@@ -10,7 +10,7 @@ namespace Stoa.Dashboard.Auth;
 /// </summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    TokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenService tokens, FailedAuthentications failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -20,7 +20,11 @@ public sealed class BearerTokenHandler(
         if (secret is null) return AuthenticateResult.NoResult();
 
         var token = await tokens.AuthenticateAsync(secret, Context.RequestAborted);
-        if (token is null) return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
+        if (token is null)
+        {
+            failures.Failed(Context, "api_token", "unknown, revoked or expired");
+            return AuthenticateResult.Fail("The token is unknown, revoked or expired.");
+        }
 
         var principal = TokenPrincipal.Create(token, SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

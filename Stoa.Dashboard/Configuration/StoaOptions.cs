@@ -10,6 +10,22 @@ public sealed class StoaOptions
     public IngestOptions Ingest { get; set; } = new();
     public DemoOptions Demo { get; set; } = new();
     public DashboardOptions Dashboard { get; set; } = new();
+    public LimitOptions Limits { get; set; } = new();
+}
+
+/// <summary>How much one caller may ask (token buckets: a sustained rate, and a burst on top).</summary>
+public sealed class LimitOptions
+{
+    /// <summary>Failed bearer tokens a client IP may send a minute; then its calls with a token are 429 until the minute ends.</summary>
+    public int FailedAuthPerMinute { get; set; } = 30;
+
+    /// <summary>Reads and exports a second, per token (or signed-in user).</summary>
+    public int ReadsPerSecond { get; set; } = 50;
+    public int ReadBurst { get; set; } = 200;
+
+    /// <summary>Ingest batches a second, per tenant.</summary>
+    public int IngestBatchesPerSecond { get; set; } = 200;
+    public int IngestBurst { get; set; } = 400;
 }
 
 public sealed class DashboardOptions
@@ -51,6 +67,9 @@ public sealed class ValidateStoaOptions : IValidateOptions<StoaOptions>
             problems.Add("Stoa:Ingest:MaxConcurrentBatches must be between 1 and 1024.");
         if (options.Ingest.MaxQueuedBatches is < 0 or > 100_000)
             problems.Add("Stoa:Ingest:MaxQueuedBatches must be between 0 and 100000.");
+        if (options.Limits.FailedAuthPerMinute < 1 || options.Limits.ReadsPerSecond < 1 || options.Limits.ReadBurst < 1
+            || options.Limits.IngestBatchesPerSecond < 1 || options.Limits.IngestBurst < 1)
+            problems.Add("Stoa:Limits: every limit must be 1 or more.");
         if (options.Dashboard.TroubleThreshold is <= 0 or >= 1)
             problems.Add("Stoa:Dashboard:TroubleThreshold must be between 0 and 1 (0.10 = 10%).");
         if (options.Dashboard.BruteForceThreshold < 1)

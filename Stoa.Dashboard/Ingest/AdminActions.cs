@@ -9,17 +9,19 @@ namespace Stoa.Dashboard.Ingest;
 /// </summary>
 public sealed class AdminActions(EventWriter writer, TimeProvider clock)
 {
+    /// <param name="eventId">A key of the caller's, when a repeat must be stored once; a fresh one by default.</param>
+    /// <param name="atMs">When it happened, if not now.</param>
     public async Task RecordAsync(string tenantId, string actor, string target, object details, bool succeeded = true,
-        string eventType = "admin_action")
+        string eventType = "admin_action", string? eventId = null, long? atMs = null)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var batch = new EventBatch();
         batch.Events.Add(new SecurityEvent
         {
             TenantId = tenantId,
-            EventId = $"admin_{now}_{Guid.NewGuid():N}",
+            EventId = eventId ?? $"admin_{now}_{Guid.NewGuid():N}",
             Type = eventType,
-            TimestampMs = now,
+            TimestampMs = atMs ?? now,
             Actor = actor,
             Target = target,
             Outcome = succeeded ? "success" : "failure",

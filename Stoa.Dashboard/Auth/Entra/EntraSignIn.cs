@@ -77,7 +77,15 @@ public static class EntraSignIn
             options.Events.OnAuthenticationFailed = async context =>
             {
                 await failed(context);
-                await SignInRecord.TokenRejectedAsync(context.HttpContext, context.Exception);
+                SignInRecord.TokenRejected(context.HttpContext, context.Exception.GetType().Name);
+            };
+            // Microsoft.Identity.Web refuses a token with neither scp nor roles here, which raises no
+            // OnAuthenticationFailed: it is a failed token all the same.
+            var validated = options.Events.OnTokenValidated;
+            options.Events.OnTokenValidated = async context =>
+            {
+                await validated(context);
+                if (context.Result?.Failure is { } failure) SignInRecord.TokenRejected(context.HttpContext, failure.Message);
             };
             options.Events.OnChallenge = async context =>
             {

@@ -35,14 +35,7 @@ public static class SignInRecord
             await actions.RecordAsync(tenant, http.User.Identity?.Name ?? objectId, $"entra_user:{objectId}", new { action = "entra_sign_out" });
     }
 
-    /// <summary>An Entra access token that did not validate, recorded as <c>auth_failed</c> of the tenant the call was for, if it exists.</summary>
-    public static async Task TokenRejectedAsync(HttpContext http, Exception reason)
-    {
-        var segments = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
-        var tenant = segments is ["v1", "audit" or "quotas", var t, ..] ? t : null;
-        http.RequestServices.GetRequiredService<ILogger<EntraUser>>().LogWarning("An Entra access token was rejected: {Reason}", reason.Message);
-        if (tenant is null || !await http.RequestServices.GetRequiredService<TenantAccess>().ExistsAsync(tenant, http.RequestAborted)) return;
-        await http.RequestServices.GetRequiredService<AdminActions>().RecordAsync(tenant, http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            "entra_token", new { reason = reason.GetType().Name, path = http.Request.Path.Value }, succeeded: false, eventType: "auth_failed");
-    }
+    /// <summary>An Entra access token that did not validate: counted and recorded with the other failed tokens.</summary>
+    public static void TokenRejected(HttpContext http, string reason) =>
+        http.RequestServices.GetRequiredService<FailedAuthentications>().Failed(http, "entra_token", reason);
 }

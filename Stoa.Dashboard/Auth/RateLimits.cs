@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Stoa.Dashboard.Configuration;
+
+namespace Stoa.Dashboard.Auth;
+
+/// <summary>
+/// How much one caller may ask, with ASP.NET's rate limiter: reads and exports per token (or
+/// signed-in user), ingest batches per tenant; past that a 429 with Retry-After. Failed tokens are
+/// limited per client IP before anything is checked (<see cref="FailedAuthentications"/>).
+/// </summary>
+public static class RateLimits
+{
+    public const string Reads = "reads";
+    public const string Ingest = "ingest";
+
+    public static IServiceCollection AddStoaRateLimits(this IServiceCollection services)
+    {
+        services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(Reads, http => RateLimitPartition.GetTokenBucketLimiter(Caller(http),
+                _ => Bucket(Limits(http).ReadsPerSecond, Limits(http).ReadBurst)));
+            options.AddPolicy(Ingest, http => RateLimitPartition.GetTokenBucketLimiter(http.Request.RouteValues["tenant_id"] as string ?? "",
+                _ => Bucket(Limits(http).IngestBatchesPerSecond, Limits(http).IngestBurst)));
+            options.OnRejected = async (context, ct) =>
+            {
+                var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
+                await Results.Problem(statusCode: 429, title: "Too many requests",
+                    detail: $"This caller has sent more than its share; wait {seconds} s (Retry-After) and go on more slowly.")
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Refuses calls with a token from a source that has used up its failed tokens for the minute.</summary>
+    public static IApplicationBuilder UseFailedAuthenticationLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (http.Request.Headers.Authorization.Count > 0 && http.RequestServices.GetRequiredService<FailedAuthentications>().IsBlocked(http))
+        {
+            http.Response.Headers.RetryAfter = "60";
+            await Results.Problem(statusCode: 429, title: "Too many failed tokens",
+                detail: "This address sent too many unknown or invalid tokens; wait a minute (Retry-After), then send a valid one.")
+                .ExecuteAsync(http);
+            return;
+        }
+        await next();
+    });
+
+    private static LimitOptions Limits(HttpContext http) =>
+        http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoaOptions>>().Value.Limits;
+
+    private static string Caller(HttpContext http) =>
+        http.User.FindFirstValue(StoaClaims.TokenId) ?? http.User.FindFirstValue(StoaClaims.EntraObjectId) ?? http.User.Identity?.Name
+        ?? FailedAuthentications.Source(http);
+
+    private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()
+    {
+        TokenLimit = burst,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+}
