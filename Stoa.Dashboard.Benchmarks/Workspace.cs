@@ -53,6 +53,9 @@ public sealed class Workspace : IDisposable
         start.Environment["ConnectionStrings__Audit"] = ConnectionString;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The benchmarks measure capacity, not the per-caller limits: those are lifted here.
+        foreach (var limit in new[] { "FailedAuthPerMinute", "ReadsPerSecond", "ReadBurst", "IngestBatchesPerSecond", "IngestBurst" })
+            start.Environment[$"Stoa__Limits__{limit}"] = "1000000";
         return start;
     }
 
