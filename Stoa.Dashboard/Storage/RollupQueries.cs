@@ -8,23 +8,30 @@ public sealed record BucketStatusCount(long BucketMs, int StatusCode, long Reque
 
 /// <summary>
 /// Exact counts over long windows: a window is cut into whole days (read from the daily rollups),
-/// whole hours around them (the hourly rollups) and the partial hours at its edges (the events
-/// themselves), and the parts are added up. The rollups are written in the same transaction as the
-/// events they count (see EventWriter), so the parts always agree.
+/// whole hours around them (the hourly rollups), whole ten minutes around those (the ten-minute
+/// rollups) and the few minutes at its edges (the events themselves), and the parts are added up.
+/// The rollups are written in the same transaction as the events they count (see EventWriter), so
+/// the parts always agree.
 /// </summary>
 public static class RollupQueries
 {
+    public const long TenMinutesMs = 10 * 60_000;
     public const long HourMs = AuditTime.HourMs;
     public const long DayMs = AuditTime.DayMs;
-    public static readonly long[] Spans = [HourMs, DayMs];
+    /// <summary>The rollups kept, smallest first.</summary>
+    public static readonly long[] Spans = [TenMinutesMs, HourMs, DayMs];
 
     /// <summary>Rebuilds every rollup from the events (the migration that adds them, and bulk loads).</summary>
     public const string RebuildSql = """
         DELETE FROM request_rollups;
         INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
-        SELECT tenant_id, 3600000, timestamp / 3600000 * 3600000, consumer_id, status_code, MAX(consumer_name), COUNT(*),
+        SELECT tenant_id, 600000, timestamp / 600000 * 600000, consumer_id, status_code, MAX(consumer_name), COUNT(*),
                SUM(request_size_bytes), SUM(response_size_bytes)
-        FROM request_events GROUP BY tenant_id, timestamp / 3600000, consumer_id, status_code;
+        FROM request_events GROUP BY tenant_id, timestamp / 600000, consumer_id, status_code;
+        INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
+        SELECT tenant_id, 3600000, bucket / 3600000 * 3600000, consumer_id, status_code, MAX(consumer_name), SUM(requests),
+               SUM(bytes_in), SUM(bytes_out)
+        FROM request_rollups WHERE span = 600000 GROUP BY tenant_id, bucket / 3600000, consumer_id, status_code;
         INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
         SELECT tenant_id, 86400000, bucket / 86400000 * 86400000, consumer_id, status_code, MAX(consumer_name), SUM(requests),
                SUM(bytes_in), SUM(bytes_out)
@@ -38,47 +45,50 @@ public static class RollupQueries
     public sealed record Segment(long SpanMs, long FromMs, long ToMs, int Sign = 1);
 
     /// <summary>
-    /// Cuts [from, to) into raw edges, whole hours and whole days, largest first where they fit. An
-    /// edge of more than half an hour is read as its hour minus the rest of that hour: the current
-    /// hour of a window ending now is its rollup minus the (usually empty) minutes after now, not
-    /// every event since the top of the hour, which during an incident is the busiest hour of all.
+    /// Cuts [from, to) into whole days, whole hours around them, whole ten minutes around those and
+    /// raw edges, largest first where they fit. An edge of more than half of ten minutes is read as
+    /// its ten minutes minus the rest of them: a window ending now reads at most five minutes of
+    /// events, however busy the current hour is.
     /// </summary>
     public static List<Segment> Split(long fromMs, long toMs)
     {
         var segments = new List<Segment>();
-        var hoursFrom = Ceiling(fromMs, HourMs);
-        var hoursTo = Floor(toMs, HourMs);
-        if (hoursFrom >= hoursTo)
-        {
-            if (fromMs < toMs) AddEdge(segments, fromMs, toMs);
-            return segments;
-        }
-        if (fromMs < hoursFrom) AddEdge(segments, fromMs, hoursFrom);
-        var daysFrom = Ceiling(hoursFrom, DayMs);
-        var daysTo = Floor(hoursTo, DayMs);
-        if (daysFrom < daysTo)
-        {
-            if (hoursFrom < daysFrom) segments.Add(new Segment(HourMs, hoursFrom, daysFrom));
-            segments.Add(new Segment(DayMs, daysFrom, daysTo));
-            if (daysTo < hoursTo) segments.Add(new Segment(HourMs, daysTo, hoursTo));
-        }
-        else segments.Add(new Segment(HourMs, hoursFrom, hoursTo));
-        if (hoursTo < toMs) AddEdge(segments, hoursTo, toMs);
+        Cut(segments, fromMs, toMs, Spans.Length - 1);
         return segments;
     }
 
-    /// <summary>A part shorter than an hour: its events, or, for more than half of one hour, that hour minus the events of the rest of it.</summary>
+    private static void Cut(List<Segment> segments, long fromMs, long toMs, int level)
+    {
+        if (fromMs >= toMs) return;
+        if (level < 0)
+        {
+            AddEdge(segments, fromMs, toMs);
+            return;
+        }
+        var unit = Spans[level];
+        var (first, last) = (Ceiling(fromMs, unit), Floor(toMs, unit));
+        if (first >= last)
+        {
+            Cut(segments, fromMs, toMs, level - 1);
+            return;
+        }
+        Cut(segments, fromMs, first, level - 1);
+        segments.Add(new Segment(unit, first, last));
+        Cut(segments, last, toMs, level - 1);
+    }
+
+    /// <summary>A part shorter than ten minutes: its events, or, for more than half of one ten minutes, those minus the events of the rest.</summary>
     private static void AddEdge(List<Segment> segments, long fromMs, long toMs)
     {
-        var hour = Floor(fromMs, HourMs);
-        if (toMs - fromMs <= HourMs / 2 || toMs > hour + HourMs)
+        var bucket = Floor(fromMs, TenMinutesMs);
+        if (toMs - fromMs <= TenMinutesMs / 2 || toMs > bucket + TenMinutesMs)
         {
             segments.Add(new Segment(0, fromMs, toMs));
             return;
         }
-        segments.Add(new Segment(HourMs, hour, hour + HourMs));
-        if (hour < fromMs) segments.Add(new Segment(0, hour, fromMs, Sign: -1));
-        if (toMs < hour + HourMs) segments.Add(new Segment(0, toMs, hour + HourMs, Sign: -1));
+        segments.Add(new Segment(TenMinutesMs, bucket, bucket + TenMinutesMs));
+        if (bucket < fromMs) segments.Add(new Segment(0, bucket, fromMs, Sign: -1));
+        if (toMs < bucket + TenMinutesMs) segments.Add(new Segment(0, toMs, bucket + TenMinutesMs, Sign: -1));
     }
 
     /// <summary>
@@ -158,7 +168,7 @@ public static class RollupQueries
     public static async Task<List<BucketStatusCount>> ByBucketAndStatusAsync(AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         long bucketMs, string? consumerId = null, CancellationToken ct = default)
     {
-        if (!Spans.Contains(bucketMs)) throw new ArgumentOutOfRangeException(nameof(bucketMs), "Buckets are hours or days.");
+        if (bucketMs is not (HourMs or DayMs)) throw new ArgumentOutOfRangeException(nameof(bucketMs), "Buckets are hours or days.");
         var rows = new List<BucketStatusCount>();
         // By day, a long run of hours is the day minus the rest; by the hour, days are read as their hours.
         var segments = bucketMs == DayMs ? SplitWithComplements(fromMs, toMs)
