@@ -19,12 +19,7 @@ public sealed class SessionSafetyTests(StoaApp app) : IClassFixture<StoaApp>
         var (_, secret) = await app.Services.GetRequiredService<TokenService>()
             .CreateAsync(new TokenRequest(Roles.Operator, [tenant], [], "session-test", null));
         var client = app.CreateClient(new() { AllowAutoRedirect = false });
-        var form = await client.GetStringAsync("/signin");
-        var antiforgery = Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        var response = await client.PostAsync("/auth/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["token"] = secret, ["returnUrl"] = "/", ["__RequestVerificationToken"] = antiforgery,
-        }));
+        var response = await StoaApp.SignInWithFormAsync(client, secret);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return client;
     }

@@ -50,6 +50,17 @@ public class StoaApp : WebApplicationFactory<Program>
 
     public Task<HttpClient> OperatorAsync(params string[] tenants) => ClientWithTokenAsync(Roles.Operator, tenants, name: "test-operator");
 
+    /// <summary>Signs in on the sign-in form with the token, as a browser does (the antiforgery field included); the client keeps the cookie.</summary>
+    public static async Task<HttpResponseMessage> SignInWithFormAsync(HttpClient browser, string secret, string returnUrl = "/")
+    {
+        var form = await browser.GetStringAsync("/signin");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        return await browser.PostAsync("/auth/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = secret, ["returnUrl"] = returnUrl, ["__RequestVerificationToken"] = antiforgery,
+        }));
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -23,6 +23,17 @@ public static class RateLimits
                 _ => Bucket(Limits(http).ReadsPerSecond, Limits(http).ReadBurst)));
             options.AddPolicy(Ingest, http => RateLimitPartition.GetTokenBucketLimiter(http.Request.RouteValues["tenant_id"] as string ?? "",
                 _ => Bucket(Limits(http).IngestBatchesPerSecond, Limits(http).IngestBurst)));
+            // The store's readers share the machine with its writer: at most two API reads a core run at
+            // once and the rest wait their turn (without holding a thread), so a crowd of readers slows
+            // itself, not ingestion. Exports have their own gate (ExportGate).
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => IsStoreRead(http)
+                ? RateLimitPartition.GetConcurrencyLimiter("store reads", _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = 2 * Environment.ProcessorCount,
+                    QueueLimit = 10_000,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                })
+                : RateLimitPartition.GetNoLimiter(""));
             options.OnRejected = async (context, ct) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
@@ -48,6 +59,9 @@ public static class RateLimits
         }
         await next();
     });
+
+    private static bool IsStoreRead(HttpContext http) =>
+        HttpMethods.IsGet(http.Request.Method) && http.Request.Path.StartsWithSegments("/v1") && !http.Request.Path.Value!.Contains("/export/");
 
     private static LimitOptions Limits(HttpContext http) =>
         http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoaOptions>>().Value.Limits;
