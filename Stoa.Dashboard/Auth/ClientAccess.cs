@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Ingest;
-using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Auth;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Stoa.Dashboard.Auth;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Cli;
 

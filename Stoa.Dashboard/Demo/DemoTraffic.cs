@@ -1,4 +1,3 @@
-using Stoa.Dashboard.Model;
 using System.Text.Json;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Storage;

@@ -5,7 +5,6 @@ using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Configuration;
 using Stoa.Dashboard.Storage;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Ingest;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Stoa.Dashboard.Model;
 
 namespace Stoa.Dashboard.Components.Controls;
 

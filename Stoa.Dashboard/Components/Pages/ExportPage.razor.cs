@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Components.Controls;
-using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Components.Pages;
