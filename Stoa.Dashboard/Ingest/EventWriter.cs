@@ -104,7 +104,11 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
             foreach (var e in pending.Batch.Events)
             {
                 e.Seq = lastSeq + 1;
-                if (!inserts.TryInsert(e)) continue;
+                if (!inserts.TryInsert(e))
+                {
+                    e.Seq = 0; // a duplicate: its key is stored already, under the number it got then
+                    continue;
+                }
                 e.Id = inserts.LastRowId;
                 lastSeq = e.Seq;
                 committed.Events.Add(e);
