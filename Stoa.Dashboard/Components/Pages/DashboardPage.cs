@@ -22,6 +22,8 @@ public abstract class DashboardPage : ComponentBase, IDisposable
     private CallbackThrottler? _throttle;
     private AuditScope? _liveScope;
     private CancellationTokenSource? _load;
+    private string? _loadingKey;
+    private bool _loadAgain;
 
     [CascadingParameter] public DashboardContext? Context { get; set; }
     [Inject] public required IDbContextFactory<AuditDbContext> Store { get; init; }
@@ -54,11 +56,20 @@ public abstract class DashboardPage : ComponentBase, IDisposable
         }
         var key = $"{Context.View}|{Context.Scope.TenantId}|{FilterKey}";
         if (key == _loadedKey) return;
-        _loadedKey = key;
+        if (_load is not null)
+        {
+            // The same view is loading already (a live refresh came meanwhile): load once more when it is done, never twice at once.
+            if (key == _loadingKey)
+            {
+                _loadAgain = true;
+                return;
+            }
+            // Another view, or leaving the page: the load under way stops, its queries in the store too.
+            await _load.CancelAsync();
+        }
+        _loadedKey = _loadingKey = key;
         Loading = true;
         _view = Context.View.SlideTo(Clock.GetUtcNow().ToUnixTimeMilliseconds());
-        // A new view, a reload or leaving the page cancels the load under way: its queries stop in the store.
-        if (_load is not null) await _load.CancelAsync();
         using var load = _load = new CancellationTokenSource();
         try
         {
@@ -71,10 +82,16 @@ public abstract class DashboardPage : ComponentBase, IDisposable
         }
         finally
         {
-            if (_load == load) _load = null;
+            if (_load == load) (_load, _loadingKey) = (null, null);
         }
         Loading = false;
         FollowLive();
+        if (_loadAgain)
+        {
+            _loadAgain = false;
+            _loadedKey = null;
+            await OnParametersSetAsync();
+        }
     }
 
     private void FollowLive()
