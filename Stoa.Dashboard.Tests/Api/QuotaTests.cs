@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Stoa.Dashboard.Tests.Support;
 
@@ -51,5 +52,29 @@ public sealed class QuotaTests(StoaApp app) : IClassFixture<StoaApp>
         var response = await app.CreateClient().GetAsync("/healthz");
         Assert.True(response.IsSuccessStatusCode);
         Assert.Equal("ok", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]);
+    }
+}
+
+/// <summary>Byte sums past the largest long (values an earlier version let in) saturate instead of failing the answer.</summary>
+public sealed class SaturatingSumTests(StoaApp app) : IClassFixture<StoaApp>
+{
+    [Fact]
+    public async Task Quotas_over_rollups_that_add_up_past_long_max_answer_with_the_largest_number()
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        await client.IngestAsync(tenant, Wire.Request("r1", StoaApp.Epoch.AddHours(-3)));
+        var day = StoaApp.Epoch.ToUnixTimeMilliseconds() / 86_400_000 * 86_400_000;
+        await using (var db = await app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Stoa.Dashboard.Storage.AuditDbContext>>().CreateDbContextAsync())
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, """
+                INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
+                VALUES ({0}, 3600000, {1}, 'cons_big', 200, 'big', 1, 4611686018427387904, 1),
+                       ({0}, 3600000, {2}, 'cons_big', 200, 'big', 1, 4611686018427387904, 1)
+                """, tenant, day + 3_600_000, day + 2 * 3_600_000);
+
+        var stats = await client.GetJsonAsync($"/v1/quotas/{tenant}/stats?days=1");
+
+        Assert.Equal(long.MaxValue, (long)stats["daily"]![0]!["bytes_in"]!);
+        Assert.Equal(3, (long)stats["total_requests"]!);
     }
 }

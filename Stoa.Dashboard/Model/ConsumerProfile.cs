@@ -55,7 +55,7 @@ public sealed record ConsumerProfile(
             statuses.OrderBy(s => s.StatusCode).Select(s => new NamedCount(s.StatusCode.ToString(), s.Requests)).ToList(),
             hourly.GroupBy(h => h.BucketMs).OrderBy(g => g.Key).Select(g => (g.Key, g.Sum(h => h.Requests))).ToList(),
             Percentile(latencies, 0.50), Percentile(latencies, 0.95),
-            statuses.Sum(s => s.BytesIn), statuses.Sum(s => s.BytesOut), first, latest.TimestampMs, keys, security);
+            statuses.Select(s => s.BytesIn).SumSaturating(), statuses.Select(s => s.BytesOut).SumSaturating(), first, latest.TimestampMs, keys, security);
     }
 
     /// <summary>

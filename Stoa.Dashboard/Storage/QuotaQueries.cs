@@ -31,8 +31,8 @@ public static class QuotaQueries
             Errors = g.Where(b => b.StatusCode >= 400).Sum(b => b.Requests),
             RateLimited = g.Where(b => b.StatusCode == 429).Sum(b => b.Requests),
             ServerErrors = g.Where(b => b.StatusCode >= 500).Sum(b => b.Requests),
-            BytesIn = g.Sum(b => b.BytesIn),
-            BytesOut = g.Sum(b => b.BytesOut),
+            BytesIn = g.Select(b => b.BytesIn).SumSaturating(),
+            BytesOut = g.Select(b => b.BytesOut).SumSaturating(),
         });
 
         // Every day of the window gets a row, zero when nothing happened: a gap is an answer too.

@@ -137,7 +137,7 @@ public static class RollupQueries
         return consumerId is null ? events : events.Where(r => r.ConsumerId == consumerId);
     }
 
-    /// <summary>Requests and bytes by consumer and status over the window, optionally for one consumer.</summary>
+    /// <summary>Requests and bytes by consumer and status over the window, optionally for one consumer. Bytes are summed as REAL in the store, then saturated (<see cref="Saturating"/>).</summary>
     public static async Task<List<ConsumerStatusCount>> ByConsumerAndStatusAsync(AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         string? consumerId = null, CancellationToken ct = default)
     {
@@ -147,19 +147,19 @@ public static class RollupQueries
             var part = segment.SpanMs == 0
                 ? await Events(db, scope, segment, consumerId).GroupBy(r => new { r.ConsumerId, r.StatusCode })
                     .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.LongCount(),
-                        BytesIn = g.Sum(r => r.RequestSizeBytes), BytesOut = g.Sum(r => r.ResponseSizeBytes) })
+                        BytesIn = g.Sum(r => (double)r.RequestSizeBytes), BytesOut = g.Sum(r => (double)r.ResponseSizeBytes) })
                     .ToListAsync(ct)
                 : await Rollups(db, scope, segment, consumerId).GroupBy(r => new { r.ConsumerId, r.StatusCode })
                     .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.Sum(r => r.Requests),
-                        BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
+                        BytesIn = g.Sum(r => (double)r.BytesIn), BytesOut = g.Sum(r => (double)r.BytesOut) })
                     .ToListAsync(ct);
             // Names come from what is added (a subtracted hour's name may not be in the window at all).
             rows.AddRange(part.Select(r => new ConsumerStatusCount(r.ConsumerId, segment.Sign > 0 ? r.Name! : "", r.StatusCode,
-                segment.Sign * r.Requests, segment.Sign * r.BytesIn, segment.Sign * r.BytesOut)));
+                segment.Sign * r.Requests, Saturating.ToLong(segment.Sign * r.BytesIn), Saturating.ToLong(segment.Sign * r.BytesOut))));
         }
         return rows.GroupBy(r => (r.ConsumerId, r.StatusCode))
             .Select(g => new ConsumerStatusCount(g.Key.ConsumerId, g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal)!, g.Key.StatusCode,
-                g.Sum(r => r.Requests), g.Sum(r => r.BytesIn), g.Sum(r => r.BytesOut)))
+                g.Sum(r => r.Requests), g.Select(r => r.BytesIn).SumSaturating(), g.Select(r => r.BytesOut).SumSaturating()))
             .Where(c => c.Requests != 0) // all of it outside the window: subtracted to nothing
             .ToList();
     }
@@ -177,16 +177,16 @@ public static class RollupQueries
         {
             var part = segment.SpanMs == 0
                 ? await Events(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.TimestampMs / bucketMs, r.StatusCode })
-                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.LongCount(), BytesIn = g.Sum(r => r.RequestSizeBytes), BytesOut = g.Sum(r => r.ResponseSizeBytes) })
+                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.LongCount(), BytesIn = g.Sum(r => (double)r.RequestSizeBytes), BytesOut = g.Sum(r => (double)r.ResponseSizeBytes) })
                     .ToListAsync(ct)
                 : await Rollups(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.BucketMs / bucketMs, r.StatusCode })
-                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.Sum(r => r.Requests), BytesIn = g.Sum(r => r.BytesIn), BytesOut = g.Sum(r => r.BytesOut) })
+                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.Sum(r => r.Requests), BytesIn = g.Sum(r => (double)r.BytesIn), BytesOut = g.Sum(r => (double)r.BytesOut) })
                     .ToListAsync(ct);
             rows.AddRange(part.Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode,
-                segment.Sign * r.Requests, segment.Sign * r.BytesIn, segment.Sign * r.BytesOut)));
+                segment.Sign * r.Requests, Saturating.ToLong(segment.Sign * r.BytesIn), Saturating.ToLong(segment.Sign * r.BytesOut))));
         }
         return rows.GroupBy(r => (r.BucketMs, r.StatusCode))
-            .Select(g => new BucketStatusCount(g.Key.BucketMs, g.Key.StatusCode, g.Sum(r => r.Requests), g.Sum(r => r.BytesIn), g.Sum(r => r.BytesOut)))
+            .Select(g => new BucketStatusCount(g.Key.BucketMs, g.Key.StatusCode, g.Sum(r => r.Requests), g.Select(r => r.BytesIn).SumSaturating(), g.Select(r => r.BytesOut).SumSaturating()))
             .Where(b => b.Requests != 0)
             .ToList();
     }
