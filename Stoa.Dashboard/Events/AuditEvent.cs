@@ -43,9 +43,8 @@ public abstract class AuditEvent
     };
 }
 
-/// <summary>An event kind's own kind and list of fields, for code that is generic over the kind.</summary>
+/// <summary>An event kind's own kind, for code that is generic over the kind.</summary>
 public interface IEventKind
 {
     static abstract EventKind ThisKind { get; }
-    static abstract IReadOnlyList<EventField> FieldList { get; }
 }

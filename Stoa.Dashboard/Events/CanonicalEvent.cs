@@ -24,6 +24,9 @@ public static class CanonicalEvent
 {
     public const int Version = 1;
 
+    /// <summary>UTF-8 that refuses what is not text (a lone surrogate) rather than writing a replacement character.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static byte[] Serialize(AuditEvent e)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
@@ -117,9 +120,7 @@ public static class CanonicalEvent
                 }
             }
             escaped.Append('"');
-            var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
-            var bytes = utf8.GetBytes(escaped.ToString());
-            output.Write(bytes);
+            output.Write(StrictUtf8.GetBytes(escaped.ToString()));
         }
 
         public void Element(JsonElement element)

@@ -43,16 +43,19 @@ public static class EventRules
     }
 
     /// <summary>The in-memory form of <see cref="Involves{T}"/>, for events that arrive live.</summary>
-    public static bool Involves(AuditEvent e, string consumerId) =>
-        e.Fields.Any(f => f.Consumer is not null && f.Text(e) == consumerId);
+    public static bool Involves(AuditEvent e, string consumerId) => ConsumerFieldsOf[e.Kind].Any(f => f.Text(e) == consumerId);
 
     /// <summary>The in-memory form of <see cref="Visible{T}"/>, for events that arrive live.</summary>
     public static bool Sees(this AuditScope scope, AuditEvent e) =>
         e.TenantId == scope.TenantId
-        && (scope.Consumers is null || e.Fields.Any(f => f.Consumer is not null && f.Text(e) is { } c && scope.Consumers.Contains(c)));
+        && (scope.Consumers is null || ConsumerFieldsOf[e.Kind].Any(f => f.Text(e) is { } c && scope.Consumers.Contains(c)));
+
+    /// <summary>The fields of each kind that name a consumer, picked out of the field tables once (the live feed checks every event against them).</summary>
+    private static readonly Dictionary<EventKind, EventField[]> ConsumerFieldsOf = Enum.GetValues<EventKind>()
+        .ToDictionary(kind => kind, kind => AuditEvent.FieldsOf(kind).Where(f => f.Consumer is not null).ToArray());
 
     private static IEnumerable<Expression<Func<T, string>>> ConsumerFields<T>() where T : AuditEvent, IEventKind =>
-        T.FieldList.Where(f => f.Consumer is not null).Select(f => (Expression<Func<T, string>>)f.Consumer!);
+        ConsumerFieldsOf[T.ThisKind].Select(f => (Expression<Func<T, string>>)f.Consumer!);
 
     private static Expression<Func<T, bool>> AnyConsumerField<T>(Expression<Func<string, bool>> test) where T : AuditEvent, IEventKind =>
         ConsumerFields<T>().Select(f => Compose<T>(f, test)).Aggregate(Or);

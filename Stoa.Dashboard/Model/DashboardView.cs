@@ -97,6 +97,12 @@ public sealed record DashboardView(
         if (TimeZoneParameter != "UTC") parameters["tz"] = TimeZoneParameter;
         if (extra is not null)
             foreach (var (key, value) in extra) parameters[key] = value;
+        return QueryString(parameters);
+    }
+
+    /// <summary><c>?a=1&amp;b=2</c> of the parameters that have a value.</summary>
+    private static string QueryString(IEnumerable<KeyValuePair<string, string?>> parameters)
+    {
         // ':' and '/' are legal in a query and keep shared links readable (from=2026-03-11T03:00:00.000Z, tz=Europe/Paris).
         var pairs = parameters.Where(kv => kv.Value is not null)
             .Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value!).Replace("%3A", ":").Replace("%2F", "/")}");
@@ -106,12 +112,11 @@ public sealed record DashboardView(
     public string Link(string path, IDictionary<string, string?>? extra = null) => path + Query(extra);
 
     /// <summary>The permanent link of one event: its number and tenant, and this view's zone; no window, since the event fixes its own time.</summary>
-    public string EventLink(long seq)
-    {
-        var query = $"?tenant={Uri.EscapeDataString(Tenant ?? "")}";
-        if (TimeZoneParameter != "UTC") query += $"&tz={Uri.EscapeDataString(TimeZoneParameter).Replace("%2F", "/")}";
-        return $"/events/{seq}{query}";
-    }
+    public string EventLink(long seq) => $"/events/{seq}" + QueryString(
+    [
+        new("tenant", Tenant ?? ""),
+        new("tz", TimeZoneParameter != "UTC" ? TimeZoneParameter : null),
+    ]);
 
     /// <summary>The same view over another window (a zoom, a preset, a custom range).</summary>
     public DashboardView WithWindow(long fromMs, long toMs) => this with { FromMs = fromMs, ToMs = toMs, Preset = null, WindowLabel = "custom" };
