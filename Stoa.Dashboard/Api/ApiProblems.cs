@@ -48,18 +48,17 @@ public static class ApiProblems
         detail: $"The tenant has no event with seq {seq} yet.");
 
     /// <summary>The store cannot take writes now (full, I/O error): nothing of the batch was stored; try again later.</summary>
-    public static IResult StoreUnwritable(HttpContext http, string reason)
-    {
-        http.Response.Headers.RetryAfter = "60";
-        return Results.Problem(statusCode: 503, title: "The store cannot be written",
-            detail: $"{reason} Nothing of this request was stored; send it again later (Retry-After).");
-    }
+    public static IResult StoreUnwritable(HttpContext http, string reason) => RetryLater(http, 503, 60, "The store cannot be written",
+        $"{reason} Nothing of this request was stored; send it again later (Retry-After).");
 
-    /// <summary>Too much at once: 503 with Retry-After, and what to do.</summary>
-    public static IResult Busy(HttpContext http, int retryAfterSeconds, string detail)
+    /// <summary>
+    /// Not now (429: this caller asks too much; 503: the server cannot take it): the problem, and
+    /// <c>Retry-After</c> saying when to come back.
+    /// </summary>
+    public static IResult RetryLater(HttpContext http, int statusCode, int retryAfterSeconds, string title, string detail)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString();
-        return Results.Problem(statusCode: 503, title: "Busy", detail: detail);
+        return Results.Problem(statusCode: statusCode, title: title, detail: detail);
     }
 
     public static IResult TooLarge(long limit) => Results.Problem(

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Configuration;
 
 namespace Stoa.Dashboard.Auth;
@@ -37,10 +38,8 @@ public static class RateLimits
             options.OnRejected = async (context, ct) =>
             {
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
-                await Results.Problem(statusCode: 429, title: "Too many requests",
-                    detail: $"This caller has sent more than its share; wait {seconds} s (Retry-After) and go on more slowly.")
-                    .ExecuteAsync(context.HttpContext);
+                await ApiProblems.RetryLater(context.HttpContext, 429, seconds, "Too many requests",
+                    $"This caller has sent more than its share; wait {seconds} s (Retry-After) and go on more slowly.").ExecuteAsync(context.HttpContext);
             };
         });
         return services;
@@ -51,10 +50,8 @@ public static class RateLimits
     {
         if (http.Request.Headers.Authorization.Count > 0 && http.RequestServices.GetRequiredService<FailedAuthentications>().IsBlocked(http))
         {
-            http.Response.Headers.RetryAfter = "60";
-            await Results.Problem(statusCode: 429, title: "Too many failed tokens",
-                detail: "This address sent too many unknown or invalid tokens; wait a minute (Retry-After), then send a valid one.")
-                .ExecuteAsync(http);
+            await ApiProblems.RetryLater(http, 429, 60, "Too many failed tokens",
+                "This address sent too many unknown or invalid tokens; wait a minute (Retry-After), then send a valid one.").ExecuteAsync(http);
             return;
         }
         await next();

@@ -47,7 +47,6 @@ public static class SecurityHeaders
     {
         if (RidesOnSession(http) && !IsSameSite(http.Request))
         {
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
             await Results.Problem(statusCode: 403, title: "Cross-site request refused",
                 detail: "Requests made with the dashboard's session must come from the dashboard itself; scripts send a bearer token.")
                 .ExecuteAsync(http);

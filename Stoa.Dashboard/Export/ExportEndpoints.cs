@@ -36,11 +36,8 @@ public static class ExportEndpoints
             // At most two exports a tenant at once: a third waits for one of them rather than starving the store.
             var slot = http.RequestServices.GetRequiredService<ExportGate>().TryEnter(scope.TenantId);
             if (slot is null)
-            {
-                http.Response.Headers.RetryAfter = ExportGate.RetryAfterSeconds.ToString();
-                return Results.Problem(statusCode: 429, title: "Too many exports",
-                    detail: $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
-            }
+                return ApiProblems.RetryLater(http, 429, ExportGate.RetryAfterSeconds, "Too many exports",
+                    $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
             http.Response.RegisterForDispose(slot); // released when the request ends, whatever happens to it
             return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "");
         });

@@ -20,7 +20,7 @@ public static class IngestEndpoints
             if (!Caller.From(http.User).MayIngest(tenantId)) return ApiProblems.TenantForbidden();
 
             using var turn = await gate.EnterAsync(http.RequestAborted);
-            if (turn is null) return ApiProblems.Busy(http, IngestGate.RetryAfterSeconds,
+            if (turn is null) return ApiProblems.RetryLater(http, 503, IngestGate.RetryAfterSeconds, "Busy",
                 "The store is taking in as many batches as it can hold at once; nothing of this one was read. Send it again.");
 
             var limit = options.Value.Ingest.MaxBodyBytes;
