@@ -8,6 +8,7 @@ using Stoa.Dashboard.Auth.Entra;
 using Stoa.Dashboard.Components;
 using Stoa.Dashboard.Configuration;
 using Stoa.Dashboard.Demo;
+using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Export;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Live;
@@ -32,6 +33,7 @@ public static class StoaExtensions
 
         services.AddAuditStore(builder.Configuration, builder.Environment);
         services.AddSingleton<EventWriter>();
+        services.AddEvidence(builder.Configuration, builder.Environment);
         services.AddSingleton<IngestGate>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TenantAccess>();
@@ -120,6 +122,8 @@ public static class StoaExtensions
         reads.MapAuditReads();
         reads.MapExports();
         reads.MapQuotas();
+        reads.MapChainCheck();
+        app.MapSigningKeys();
 
         app.MapHub<AuditHub>(AuditHub.Path);
         app.MapDashboardSignIn();

@@ -38,6 +38,10 @@ public static class ApiProblems
         statusCode: 403, title: "Forbidden",
         detail: "This token may not access that tenant.");
 
+    public static IResult OperatorsOnly() => Results.Problem(
+        statusCode: 403, title: "Forbidden",
+        detail: "Only the tenant's operators may do this.");
+
     /// <summary>For a client, an event that is not its own and one that does not exist get this same answer.</summary>
     public static IResult EventForbidden() => Results.Problem(
         statusCode: 403, title: "Forbidden",

@@ -16,6 +16,8 @@ public static class CommandLine
     {
         "tokens" => new TokenCommands(args[1..]),
         "tail" => new TailCommand(args[1..]),
+        "verify" => new VerifyCommand(args[1..]),
+        "keys" => new KeysCommand(args[1..]),
         _ => null,
     };
 }

@@ -4,6 +4,9 @@ namespace Stoa.Dashboard.Events;
 public sealed record TimeWindow(long? FromMs, long? ToMs)
 {
     public static readonly TimeWindow All = new(null, null);
+
+    /// <summary>From inclusive, to exclusive, as every query reads it.</summary>
+    public bool Contains(long timestampMs) => (FromMs is not { } from || timestampMs >= from) && (ToMs is not { } to || timestampMs < to);
 }
 
 /// <summary>Filters of the request log (the contract's names, typed).</summary>

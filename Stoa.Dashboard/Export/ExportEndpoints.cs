@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Export;
@@ -11,6 +12,7 @@ public static class ExportEndpoints
     /// <summary>
     /// <c>GET /v1/audit/{tenant_id}/export/{format}?layer=…</c>: everything in the window, streamed
     /// oldest first (or <c>order=desc</c>), with the read endpoint's filters and no limit.
+    /// <c>format=bundle</c> is a ZIP that proves itself (<see cref="BundleWriter"/>).
     /// </summary>
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
     {
@@ -27,9 +29,9 @@ public static class ExportEndpoints
             var ascending = q.OneOf("order", ["asc", "desc"]) != "desc"; // oldest first, as a file reads
             ExportJob? job = layer switch
             {
-                "security" => Job(q.SecurityFilter(), f => f.Window, (db, f) => db.Security(scope).Filter(f), EventKind.Security, "events"),
-                "business" => Job(q.BusinessFilter(), f => f.Window, (db, f) => db.Business(scope).Filter(f), EventKind.Business, "events"),
-                _ => Job(q.RequestFilter(), f => f.Window, (db, f) => db.Requests(scope).Filter(f), EventKind.Request, "logs"),
+                "security" => Job(q.SecurityFilter(), f => f.Window, (db, f) => db.Security(scope).Filter(f), "events"),
+                "business" => Job(q.BusinessFilter(), f => f.Window, (db, f) => db.Business(scope).Filter(f), "events"),
+                _ => Job(q.RequestFilter(), f => f.Window, (db, f) => db.Requests(scope).Filter(f), "logs"),
             };
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
@@ -45,14 +47,11 @@ public static class ExportEndpoints
     }
 
     private static ExportJob Job<TFilter, TRow>(TFilter filter, Func<TFilter, TimeWindow> window,
-        Func<AuditDbContext, TFilter, IQueryable<TRow>> query, EventKind kind, string arrayName) where TRow : AuditEvent =>
-        new(window(filter), arrayName, (db, ascending, destination, format, header, progress, ct) =>
-            ExportStreamer.WriteAsync(destination, format, header,
-                query(db, filter).InOrder(ascending).AsNoTracking().AsAsyncEnumerable(), ExportColumns.Of(kind), progress, ct));
+        Func<AuditDbContext, TFilter, IQueryable<TRow>> query, string arrayName) where TRow : AuditEvent, IEventKind =>
+        new(window(filter), arrayName, ExportRows.Of(db => query(db, filter)));
 
-    /// <summary>A prepared export: its window and how to stream it, whatever the layer.</summary>
-    private sealed record ExportJob(TimeWindow Window, string ArrayName,
-        Func<AuditDbContext, bool, Stream, ExportFormat, ExportHeader, ExportProgress, CancellationToken, Task<ExportOutcome>> Stream);
+    /// <summary>A prepared export: its window and its rows, whatever the layer.</summary>
+    private sealed record ExportJob(TimeWindow Window, string ArrayName, ExportRows Rows);
 
     private sealed class ExportResult(IDisposable slot, AuditScope scope, string layer, ExportFormat format, bool ascending,
         ExportJob job, string queryString) : IResult
@@ -83,12 +82,15 @@ public static class ExportEndpoints
                 return;
             }
             var progress = new ExportProgress();
+            var header = new ExportHeader(scope.TenantId, layer, scope.Consumers?.Order().ToList(), job.Window, exportedAt, job.ArrayName);
             ExportOutcome? outcome = null;
             try
             {
-                outcome = await job.Stream(db, ascending, http.Response.Body, format,
-                    new ExportHeader(scope.TenantId, layer, scope.Consumers?.Order().ToList(), job.Window, exportedAt, job.ArrayName),
-                    progress, http.RequestAborted);
+                outcome = format == ExportFormat.Bundle
+                    ? await services.GetRequiredService<BundleWriter>().WriteAsync(http.Response.Body, db, header, job.Rows,
+                        new BundleClaims(queryString.TrimStart('?'), Unfiltered(scope, http.Request.Query)), progress, http.RequestAborted)
+                    : await ExportStreamer.WriteAsync(http.Response.Body, format, header, job.Rows.InTimeOrder(db, ascending, long.MaxValue),
+                        ExportColumns.Of(job.Rows.Kind), progress, http.RequestAborted);
             }
             finally
             {
@@ -97,12 +99,16 @@ public static class ExportEndpoints
         }
     }
 
+    /// <summary>An operator's export of a whole layer and window: its bundle claims to hold every event of that window.</summary>
+    private static bool Unfiltered(AuditScope scope, IQueryCollection query) =>
+        !scope.IsConsumerLimited && query.Keys.All(k => k is "layer" or "from" or "to" or "order");
+
     /// <summary><c>stoa-audit_{tenant}_{layer}_{from}_{to}.{ext}</c>, times compact UTC; an open start reads <c>begin</c>.</summary>
     public static string FileName(string tenantId, string layer, TimeWindow window, long exportedAtMs, ExportFormat format)
     {
         static string Compact(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'");
         var from = window.FromMs is { } f ? Compact(f) : "begin";
         var to = Compact(window.ToMs ?? exportedAtMs);
-        return $"stoa-audit_{tenantId}_{layer}_{from}_{to}.{format.ToString().ToLowerInvariant()}";
+        return $"stoa-audit_{tenantId}_{layer}_{from}_{to}.{ExportFormats.Extension(format)}";
     }
 }

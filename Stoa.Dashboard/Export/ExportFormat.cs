@@ -1,10 +1,10 @@
 namespace Stoa.Dashboard.Export;
 
-public enum ExportFormat { Csv, Json, Ndjson, Xlsx }
+public enum ExportFormat { Csv, Json, Ndjson, Xlsx, Bundle }
 
 public static class ExportFormats
 {
-    public static readonly string[] Names = ["csv", "json", "ndjson", "xlsx"];
+    public static readonly string[] Names = ["csv", "json", "ndjson", "xlsx", "bundle"];
 
     public static ExportFormat? Parse(string name) => name.ToLowerInvariant() switch
     {
@@ -12,6 +12,7 @@ public static class ExportFormats
         "json" => ExportFormat.Json,
         "ndjson" => ExportFormat.Ndjson,
         "xlsx" => ExportFormat.Xlsx,
+        "bundle" => ExportFormat.Bundle,
         _ => null,
     };
 
@@ -20,6 +21,9 @@ public static class ExportFormats
         ExportFormat.Csv => "text/csv; charset=utf-8",
         ExportFormat.Json => "application/json; charset=utf-8",
         ExportFormat.Ndjson => "application/x-ndjson; charset=utf-8",
+        ExportFormat.Bundle => "application/zip",
         _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     };
+
+    public static string Extension(ExportFormat format) => format == ExportFormat.Bundle ? "zip" : format.ToString().ToLowerInvariant();
 }

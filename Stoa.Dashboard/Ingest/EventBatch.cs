@@ -20,5 +20,14 @@ public sealed class EventBatch
     }
 }
 
-/// <summary>What an ingest answers: how many events were new, how many keys were already stored.</summary>
-public sealed record IngestResult(int Accepted, int Duplicates);
+/// <summary>
+/// What an ingest answers: how many events were new, how many keys were already stored, and a
+/// receipt: the seq numbers the new events got and the tenant's chain head after the last of them
+/// (null when nothing was new).
+/// </summary>
+public sealed record IngestResult(int Accepted, int Duplicates, long? FirstSeq, long? LastSeq, string? ChainHead)
+{
+    public static IngestResult Of(CommittedBatch committed, int sent) => committed.Count == 0
+        ? new(0, sent, null, null, null)
+        : new(committed.Count, sent - committed.Count, committed.Events[0].Seq, committed.Events[^1].Seq, Convert.ToHexStringLower(committed.Head));
+}

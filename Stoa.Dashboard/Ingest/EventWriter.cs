@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Ingest;
@@ -76,7 +77,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         }
         health.WriteSucceeded();
         foreach (var pending in written)
-            pending.Outcome.TrySetResult(new IngestResult(pending.Committed!.Count, pending.Batch.Count - pending.Committed.Count));
+            pending.Outcome.TrySetResult(IngestResult.Of(pending.Committed!, pending.Batch.Count));
         // Stored and answered: whoever watches is told after, and a failing watcher fails nobody's ingest.
         foreach (var committed in written.Select(w => w.Committed!).Where(c => c.Count > 0))
             try
@@ -100,20 +101,23 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         try
         {
             var committed = new CommittedBatch(pending.TenantId);
-            var lastSeq = ClaimTenant(connection, transaction, pending.TenantId);
+            var (lastSeq, head) = ClaimTenant(connection, transaction, pending.TenantId);
             foreach (var e in pending.Batch.Events)
             {
                 e.Seq = lastSeq + 1;
-                if (!inserts.TryInsert(e))
+                var nextHead = HashChain.Next(head, HashChain.Leaf(e), e.Seq);
+                if (!inserts.TryInsert(e, nextHead))
                 {
                     e.Seq = 0; // a duplicate: its key is stored already, under the number it got then
                     continue;
                 }
                 e.Id = inserts.LastRowId;
                 lastSeq = e.Seq;
+                head = nextHead;
                 committed.Events.Add(e);
             }
-            SetLastSeq(connection, transaction, pending.TenantId, lastSeq);
+            committed.Head = head;
+            SetLastSeq(connection, transaction, pending.TenantId, lastSeq, head);
             AddToRollups(connection, committed.Events.OfType<RequestEvent>().ToList());
             transaction.Release("batch");
             pending.Committed = committed;
@@ -162,32 +166,39 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         public TaskCompletionSource<IngestResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Creates the tenant on its first event and returns the last arrival number it gave.</summary>
-    private long ClaimTenant(SqliteConnection connection, SqliteTransaction transaction, string tenantId)
+    /// <summary>Creates the tenant on its first event and returns the last arrival number it gave and its chain's head there.</summary>
+    private (long LastSeq, byte[] Head) ClaimTenant(SqliteConnection connection, SqliteTransaction transaction, string tenantId)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO tenants (tenant_id, created_at_ms, last_seq) VALUES ($t, $at, 0) ON CONFLICT DO NOTHING;
-            SELECT last_seq FROM tenants WHERE tenant_id = $t
+            SELECT last_seq, chain_head FROM tenants WHERE tenant_id = $t
             """;
         command.Parameters.AddWithValue("$t", tenantId);
         command.Parameters.AddWithValue("$at", clock.GetUtcNow().ToUnixTimeMilliseconds());
-        return (long)command.ExecuteScalar()!;
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var lastSeq = reader.GetInt64(0);
+        // A tenant's head is set with its first event (and by ChainBackfill for events stored before the chain).
+        var head = reader.IsDBNull(1) ? HashChain.Genesis : (byte[])reader.GetValue(1);
+        if (lastSeq > 0 && reader.IsDBNull(1)) throw new InvalidOperationException($"The chain of {tenantId} was not backfilled.");
+        return (lastSeq, head);
     }
 
-    private static void SetLastSeq(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long lastSeq)
+    private static void SetLastSeq(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long lastSeq, byte[] head)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "UPDATE tenants SET last_seq = $s WHERE tenant_id = $t AND last_seq < $s";
+        command.CommandText = "UPDATE tenants SET last_seq = $s, chain_head = $h WHERE tenant_id = $t AND last_seq < $s";
         command.Parameters.AddWithValue("$t", tenantId);
         command.Parameters.AddWithValue("$s", lastSeq);
+        command.Parameters.AddWithValue("$h", head);
         command.ExecuteNonQuery();
     }
 
     /// <summary>
-    /// One prepared INSERT per kind, its columns read from the kind's field table (and <c>seq</c>),
+    /// One prepared INSERT per kind, its columns read from the kind's field table (then <c>seq</c> and <c>chain_head</c>),
     /// skipping keys already stored (<c>ON CONFLICT DO NOTHING</c>).
     /// </summary>
     private sealed class KindInserts(SqliteConnection connection) : IDisposable
@@ -197,13 +208,14 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         public long LastRowId { get; private set; }
 
         /// <summary>Inserts the event; false when its key is already stored.</summary>
-        public bool TryInsert(AuditEvent e)
+        public bool TryInsert(AuditEvent e, byte[] chainHead)
         {
             var fields = e.Fields;
             if (!_inserts.TryGetValue(e.Kind, out var insert))
-                _inserts[e.Kind] = insert = (Prepare(e.Kind, fields), new object?[fields.Count + 1]);
+                _inserts[e.Kind] = insert = (Prepare(e.Kind, fields), new object?[fields.Count + 2]);
             for (var i = 0; i < fields.Count; i++) insert.Values[i] = fields[i].Value(e);
             insert.Values[fields.Count] = e.Seq;
+            insert.Values[fields.Count + 1] = chainHead;
             if (insert.Statement.Run(insert.Values) != 1) return false;
             LastRowId = insert.Statement.LastInsertRowId;
             return true;
@@ -211,14 +223,9 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
 
         private PreparedStatement Prepare(EventKind kind, IReadOnlyList<EventField> fields)
         {
-            var (table, key) = kind switch
-            {
-                EventKind.Request => ("request_events", "tenant_id, request_id"),
-                EventKind.Security => ("security_events", "tenant_id, event_id"),
-                _ => ("business_events", "tenant_id, event_id"),
-            };
-            var columns = fields.Append(EventField.Seq).Select(f => f.Name).ToList();
-            return new PreparedStatement(connection, $"INSERT INTO {table} ({string.Join(", ", columns)}) " +
+            var key = kind == EventKind.Request ? "tenant_id, request_id" : "tenant_id, event_id";
+            var columns = fields.Append(EventField.Seq).Select(f => f.Name).Append(HashChain.Column).ToList();
+            return new PreparedStatement(connection, $"INSERT INTO {EventTables.Of(kind)} ({string.Join(", ", columns)}) " +
                 $"VALUES ({string.Join(", ", columns.Select((_, i) => "?" + (i + 1)))}) ON CONFLICT ({key}) DO NOTHING");
         }
 
@@ -260,4 +267,7 @@ public sealed record CommittedBatch(string TenantId)
     /// <summary>In arrival order: each with its row id and its seq.</summary>
     public List<AuditEvent> Events { get; } = [];
     public int Count => Events.Count;
+
+    /// <summary>The tenant's chain head after the last of them.</summary>
+    public byte[] Head { get; set; } = [];
 }

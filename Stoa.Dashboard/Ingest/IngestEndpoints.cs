@@ -37,7 +37,14 @@ public static class IngestEndpoints
             try
             {
                 var result = await writer.WriteAsync(tenantId, batch, CancellationToken.None);
-                return Results.Json(new { accepted = result.Accepted, duplicates = result.Duplicates });
+                return Results.Json(new
+                {
+                    accepted = result.Accepted,
+                    duplicates = result.Duplicates,
+                    first_seq = result.FirstSeq,
+                    last_seq = result.LastSeq,
+                    chain_head = result.ChainHead,
+                });
             }
             catch (Microsoft.Data.Sqlite.SqliteException e) when (StoreHealth.Unwritable(e) is { } reason)
             {

@@ -30,6 +30,7 @@ public sealed class PreparedStatement : IDisposable
                 string text => raw.sqlite3_bind_text(_statement, i + 1, text),
                 long number => raw.sqlite3_bind_int64(_statement, i + 1, number),
                 int number => raw.sqlite3_bind_int64(_statement, i + 1, number),
+                byte[] blob => raw.sqlite3_bind_blob(_statement, i + 1, blob),
                 var other => throw new ArgumentException($"Cannot bind a {other.GetType().Name}.", nameof(values)),
             });
         var result = raw.sqlite3_step(_statement);

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Evidence;
 
 namespace Stoa.Dashboard.Storage;
 
@@ -13,6 +14,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<SignInLink> SignInLinks => Set<SignInLink>();
     public DbSet<EntraGrant> EntraGrants => Set<EntraGrant>();
     public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
+    public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -20,7 +22,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         model.Ignore<EventField>();
         model.Entity<RequestEvent>(e =>
         {
-            e.ToTable("request_events");
+            e.ToTable(EventTables.Of(EventKind.Request));
             e.Property(r => r.TimestampMs).HasColumnName("timestamp");
             // The idempotency key, and the three access paths of the dashboard and the API:
             // the tenant's window, one consumer's window, one API's window.
@@ -36,7 +38,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         });
         model.Entity<SecurityEvent>(e =>
         {
-            e.ToTable("security_events");
+            e.ToTable(EventTables.Of(EventKind.Security));
             e.Property(s => s.TimestampMs).HasColumnName("timestamp");
             e.Property(s => s.Type).HasColumnName("event_type");
             e.HasIndex(s => new { s.TenantId, s.EventId }).IsUnique();
@@ -48,7 +50,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         });
         model.Entity<BusinessEvent>(e =>
         {
-            e.ToTable("business_events");
+            e.ToTable(EventTables.Of(EventKind.Business));
             e.Property(b => b.TimestampMs).HasColumnName("timestamp");
             e.HasIndex(b => new { b.TenantId, b.EventId }).IsUnique();
             e.HasIndex(b => new { b.TenantId, b.TimestampMs });
@@ -86,6 +88,15 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
             e.ToTable("sign_in_links");
             e.HasIndex(l => l.CodeHash).IsUnique();
             e.HasIndex(l => l.TokenId);
+        });
+
+        // Each event row keeps the tenant's chain head after it (Evidence/HashChain).
+        foreach (var kind in new[] { typeof(RequestEvent), typeof(SecurityEvent), typeof(BusinessEvent) })
+            model.Entity(kind).Property<byte[]>(HashChain.Property).HasColumnName(HashChain.Column);
+        model.Entity<Checkpoint>(e =>
+        {
+            e.ToTable("checkpoints");
+            e.HasIndex(c => new { c.TenantId, c.Seq });
         });
 
         // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).

@@ -10,6 +10,26 @@ public sealed class Tenant
     public long CreatedAtMs { get; set; }
     /// <summary>The last arrival sequence number given to one of the tenant's events (0 before the first).</summary>
     public long LastSeq { get; set; }
+    /// <summary>The tenant's chain head at <see cref="LastSeq"/> (null before the first event).</summary>
+    public byte[]? ChainHead { get; set; }
+}
+
+/// <summary>
+/// A signed statement that the tenant's chain had this head at this seq (Evidence/Checkpoints).
+/// Kept for good; each names the one before it, so they form a chain of their own.
+/// </summary>
+public sealed class Checkpoint
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public long Seq { get; set; }
+    public required byte[] Head { get; set; }
+    public long CreatedAtMs { get; set; }
+    public required string KeyId { get; set; }
+    /// <summary>The exact bytes that were signed (UTF-8 JSON, docs/evidence.md).</summary>
+    public required string Statement { get; set; }
+    /// <summary>ECDSA P-256 over SHA-256 of <see cref="Statement"/>, DER-encoded (what openssl verifies).</summary>
+    public required byte[] Signature { get; set; }
 }
 
 /// <summary>An API token. Only the SHA-256 of the secret is kept.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Evidence;
 
 namespace Stoa.Dashboard.Storage;
 
@@ -12,13 +13,8 @@ public static class StorageExtensions
     public static IServiceCollection AddAuditStore(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
     {
-        var connectionString = configuration.GetConnectionString("Audit");
-        if (string.IsNullOrWhiteSpace(connectionString))
-            connectionString = $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "audit.db")}";
-
-        var dataSource = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(dataSource));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        var connectionString = ConnectionString(configuration, environment);
+        Directory.CreateDirectory(StoreFolder(configuration, environment));
 
         var durability = new SqliteDurability(configuration.GetValue<long>("Stoa:Store:MaxSizeMegabytes"));
         services.AddSingleton(durability);
@@ -29,12 +25,25 @@ public static class StorageExtensions
         return services;
     }
 
+    private static string ConnectionString(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var connectionString = configuration.GetConnectionString("Audit");
+        return string.IsNullOrWhiteSpace(connectionString)
+            ? $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "audit.db")}"
+            : connectionString;
+    }
+
+    /// <summary>The folder the store's file is in; what lives beside it (the signing keys) defaults to here.</summary>
+    public static string StoreFolder(IConfiguration configuration, IHostEnvironment environment) =>
+        Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString(configuration, environment)).DataSource))!;
+
     /// <summary>Applies pending migrations; the app serves nothing before the schema is current.</summary>
     public static async Task MigrateAuditStoreAsync(this IServiceProvider services)
     {
         var factory = services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.MigrateAsync();
+        await ChainBackfill.RunAsync(factory, services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(ChainBackfill)));
         services.GetRequiredService<StoreHealth>().Migrated = true;
     }
 }

@@ -33,6 +33,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("actor_id");
 
+                    b.Property<byte[]>("ChainHead")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("chain_head");
+
                     b.Property<string>("Changes")
                         .HasColumnType("TEXT")
                         .HasColumnName("changes");
@@ -103,6 +107,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("api_id");
+
+                    b.Property<byte[]>("ChainHead")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("chain_head");
 
                     b.Property<string>("ClientIp")
                         .HasColumnType("TEXT")
@@ -226,6 +234,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("actor");
 
+                    b.Property<byte[]>("ChainHead")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("chain_head");
+
                     b.Property<string>("Details")
                         .HasColumnType("TEXT")
                         .HasColumnName("details");
@@ -335,6 +347,53 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .IsUnique();
 
                     b.ToTable("api_tokens", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.Checkpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<byte[]>("Head")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("head");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_id");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("signature");
+
+                    b.Property<string>("Statement")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("statement");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Seq");
+
+                    b.ToTable("checkpoints", (string)null);
                 });
 
             modelBuilder.Entity("Stoa.Dashboard.Storage.EntraGrant", b =>
@@ -475,6 +534,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.Property<string>("TenantId")
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
+
+                    b.Property<byte[]>("ChainHead")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("chain_head");
 
                     b.Property<long>("CreatedAtMs")
                         .HasColumnType("INTEGER")

@@ -1,0 +1,108 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Storage;
+
+namespace Stoa.Dashboard.Evidence;
+
+/// <summary>Where the chain breaks: the seq, what is wrong (<c>missing</c>, <c>altered</c>, <c>unchained</c>, <c>rewritten</c>, <c>bad_checkpoint</c>) and a sentence.</summary>
+public sealed record ChainBreak(long Seq, string Problem, string Detail);
+
+/// <summary>
+/// What a walk of the stored chain found. <see cref="NextFromSeq"/> is set when the range was
+/// longer than one walk checks: call again from there (nothing is skipped silently).
+/// </summary>
+public sealed record ChainReport(string TenantId, long FromSeq, long ToSeq, long Checked, int CheckpointsChecked,
+    ChainBreak? FirstBreak, long? NextFromSeq)
+{
+    public bool Intact => FirstBreak is null;
+}
+
+/// <summary>
+/// Re-walks a tenant's stored chain: every seq present once, every event's contents hashing to the
+/// head stored with it, and every signed checkpoint in the range agreeing with the store. An edited,
+/// removed or reordered event breaks the first; a tail replaced by one re-hashed with care still
+/// disagrees with the checkpoint signed before it was replaced.
+/// </summary>
+public static class ChainVerifier
+{
+    /// <summary>Events one call checks at most (about a minute's work); the report says where to go on.</summary>
+    public const long MaxEventsPerWalk = 2_000_000;
+
+    public static async Task<ChainReport> VerifyAsync(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, string tenantId,
+        long fromSeq, long? toSeq, CancellationToken ct, long maxEvents = MaxEventsPerWalk)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var lastSeq = await db.Tenants.Where(t => t.TenantId == tenantId).Select(t => t.LastSeq).FirstOrDefaultAsync(ct);
+        fromSeq = Math.Max(1, fromSeq);
+        var to = Math.Min(toSeq ?? lastSeq, lastSeq);
+        long? nextFrom = null;
+        if (to - fromSeq + 1 > maxEvents)
+        {
+            nextFrom = fromSeq + maxEvents;
+            to = nextFrom.Value - 1;
+        }
+        var checkpoints = await db.Checkpoints.AsNoTracking()
+            .Where(c => c.TenantId == tenantId && c.Seq >= fromSeq && c.Seq <= to).OrderBy(c => c.Seq).ToListAsync(ct);
+        var checkpointBefore = await db.Checkpoints.AsNoTracking()
+            .Where(c => c.TenantId == tenantId && c.Seq < fromSeq).OrderByDescending(c => c.Seq).FirstOrDefaultAsync(ct);
+
+        ChainReport Report(long @checked, ChainBreak? broken) =>
+            new(tenantId, fromSeq, to, @checked, checkpoints.Count, broken, broken is null ? nextFrom : null);
+
+        // The checkpoints themselves first: each signed by a listed key, naming the one before it.
+        var published = keys.Published();
+        var previous = checkpointBefore;
+        var signed = new List<(long Seq, string Head, long TimeMs)>();
+        foreach (var checkpoint in checkpoints)
+        {
+            var statement = CheckpointStatement.Parse(checkpoint.Statement);
+            var key = statement is null ? null : published.Find(statement.KeyId);
+            if (statement is null || statement.TenantId != tenantId || statement.Seq != checkpoint.Seq || key is null
+                || !key.Verify(Encoding.UTF8.GetBytes(checkpoint.Statement), checkpoint.Signature))
+                return Report(0, new(checkpoint.Seq, "bad_checkpoint",
+                    $"The checkpoint at seq {checkpoint.Seq} is not signed by a listed key: it was forged or damaged."));
+            if (statement.Previous != (previous is null ? null : CheckpointStatement.HashOf(previous.Statement)))
+                return Report(0, new(checkpoint.Seq, "bad_checkpoint",
+                    $"The checkpoint at seq {checkpoint.Seq} does not name the checkpoint before it: a checkpoint was removed or replaced."));
+            signed.Add((statement.Seq, statement.Head, statement.TimeMs));
+            previous = checkpoint;
+        }
+
+        var head = await ChainReader.HeadAtAsync(factory, tenantId, fromSeq - 1, ct);
+        if (head is null)
+            return Report(0, new(fromSeq - 1, "missing", $"Seq {fromSeq - 1} is not in the store, so the walk has no head to start from: an event was removed."));
+        var expected = fromSeq;
+        var nextCheckpoint = 0;
+        var lastGood = checkpointBefore?.Seq ?? 0;
+        await foreach (var chained in ChainReader.ReadAsync(factory, tenantId, fromSeq, to, ct))
+        {
+            var seq = chained.Event.Seq;
+            if (seq != expected)
+                return Report(expected - fromSeq, Missing(expected, seq - 1));
+            if (chained.Head is null)
+                return Report(expected - fromSeq, new(seq, "unchained", $"Seq {seq} has no chain head: it was stored outside the writer."));
+            var computed = HashChain.Next(head, HashChain.Leaf(chained.Event), seq);
+            if (!computed.AsSpan().SequenceEqual(chained.Head))
+                return Report(expected - fromSeq, new(seq, "altered",
+                    $"Seq {seq} ({chained.Event.Kind.ToString().ToLowerInvariant()} event, {AuditTime.Print(chained.Event.TimestampMs)}) " +
+                    "does not hash to the head stored with it: its contents or its place in the order were changed, or a head was rewritten."));
+            head = computed;
+            while (nextCheckpoint < signed.Count && signed[nextCheckpoint].Seq == seq)
+            {
+                var checkpoint = signed[nextCheckpoint++];
+                if (checkpoint.Head != HashChain.Hex(head))
+                    return Report(expected - fromSeq, new(seq, "rewritten",
+                        $"The checkpoint signed at {AuditTime.Print(checkpoint.TimeMs)} says the chain's head at seq {seq} was {checkpoint.Head}; " +
+                        $"the store now reads {HashChain.Hex(head)}. Events after seq {lastGood} up to {seq} were replaced and re-hashed."));
+                lastGood = seq;
+            }
+            expected++;
+        }
+        if (expected <= to) return Report(expected - fromSeq, Missing(expected, to));
+        return Report(expected - fromSeq, null);
+    }
+
+    private static ChainBreak Missing(long from, long to) => new(from, "missing", from == to
+        ? $"Seq {from} is not in the store: an event was removed."
+        : $"Seqs {from} to {to} are not in the store: events were removed.");
+}
