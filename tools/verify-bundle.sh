@@ -11,7 +11,7 @@
 # With neither, the bundle's own keys are used: that proves it is intact, not who signed it.
 set -uo pipefail
 
-fail() { echo "FAILED: $*"; exit 1; }
+fail() { echo "FAILED: $*."; exit 1; }
 ok() { echo "  ok: $*"; }
 usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
