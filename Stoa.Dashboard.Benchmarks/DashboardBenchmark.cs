@@ -123,7 +123,7 @@ public static class DashboardBenchmark
     }
 
     /// <summary>Posts every body once, <paramref name="senders"/> at a time.</summary>
-    private static Task SendAsync(HttpClient http, string tenant, List<string> bodies, int senders)
+    internal static Task SendAsync(HttpClient http, string tenant, List<string> bodies, int senders)
     {
         var next = -1;
         return Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
@@ -137,7 +137,7 @@ public static class DashboardBenchmark
         }));
     }
 
-    private static string Body(int first, int count)
+    internal static string Body(int first, int count)
     {
         var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
         var random = new Random(first);

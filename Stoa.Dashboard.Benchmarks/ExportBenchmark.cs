@@ -39,7 +39,7 @@ public static class ExportBenchmark
         }
     }
 
-    private sealed record Measure(long Rows, double Seconds, long PeakAboveIdle, long Idle, long Bytes);
+    internal sealed record Measure(long Rows, double Seconds, long PeakAboveIdle, long Idle, long Bytes);
 
     private static Measure MeasureInProcess(Func<long> work)
     {
@@ -57,7 +57,7 @@ public static class ExportBenchmark
         return new Measure(rows, clock.Elapsed.TotalSeconds, Math.Max(0, peak - idle), idle, 0);
     }
 
-    private static async Task<Measure> MeasureServerAsync(Server server, string token, string format)
+    internal static async Task<Measure> MeasureServerAsync(Server server, string token, string format)
     {
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -11,6 +11,9 @@ public sealed class Workspace : IDisposable
     public string DatabasePath => Path.Combine(Folder, "audit.db");
     public string ConnectionString => $"Data Source={DatabasePath}";
 
+    /// <summary>Settings for the server and commands, as environment variables (<c>Stoa__Benchmark__WithoutChain</c>).</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     /// <summary>The repository root, found from this program's build folder.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
@@ -56,6 +59,7 @@ public sealed class Workspace : IDisposable
         // The benchmarks measure capacity, not the per-caller limits: those are lifted here.
         foreach (var limit in new[] { "FailedAuthPerMinute", "ReadsPerSecond", "ReadBurst", "IngestBatchesPerSecond", "IngestBurst" })
             start.Environment[$"Stoa__Limits__{limit}"] = "1000000";
+        foreach (var (name, value) in Settings) start.Environment[name] = value;
         return start;
     }
 

@@ -41,9 +41,32 @@ public static class CanonicalEvent
 
     public static void Write(IBufferWriter<byte> output, AuditEvent e)
     {
+        WriteSeq(output, e.Seq);
+        WriteAfterSeq(output, e);
+    }
+
+    /// <summary>The start of the canonical form: <c>{"seq":N</c>.</summary>
+    public static void WriteSeq(IBufferWriter<byte> output, long seq)
+    {
         var w = new Writer(output);
         w.Raw("{\"seq\":");
-        w.Raw(e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        w.Raw(seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// The rest of the canonical form, after the seq: everything the event itself decides, so the
+    /// writer can prepare it before it knows the seq (outside its lock).
+    /// </summary>
+    public static byte[] AfterSeq(AuditEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        WriteAfterSeq(buffer, e);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteAfterSeq(IBufferWriter<byte> output, AuditEvent e)
+    {
+        var w = new Writer(output);
         w.Raw(",\"event_type\":");
         w.String(e.EventType);
         foreach (var field in e.Fields)
@@ -85,6 +108,9 @@ public static class CanonicalEvent
         w.Raw("}");
     }
 
+    private static readonly SearchValues<char> NeedsEscaping = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
     private readonly struct Writer(IBufferWriter<byte> output)
     {
         public void Raw(string ascii)
@@ -103,6 +129,16 @@ public static class CanonicalEvent
 
         public void String(string text)
         {
+            if (text.AsSpan().IndexOfAny(NeedsEscaping) < 0)
+            {
+                // The common case: nothing to escape, the UTF-8 straight into the output.
+                var span = output.GetSpan(StrictUtf8.GetMaxByteCount(text.Length) + 2);
+                span[0] = (byte)'"';
+                var written = StrictUtf8.GetBytes(text, span[1..]);
+                span[written + 1] = (byte)'"';
+                output.Advance(written + 2);
+                return;
+            }
             var escaped = new StringBuilder(text.Length + 2).Append('"');
             foreach (var c in text)
             {

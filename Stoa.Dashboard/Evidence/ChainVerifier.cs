@@ -28,6 +28,19 @@ public static class ChainVerifier
     /// <summary>Events one call checks at most (about a minute's work); the report says where to go on.</summary>
     public const long MaxEventsPerWalk = 2_000_000;
 
+    /// <summary>Walks the seq range given, or else that of the events with times in the window (none: nothing to walk), or else all.</summary>
+    public static async Task<ChainReport> VerifyAsync(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, string tenantId,
+        TimeWindow window, long? fromSeq, long? toSeq, CancellationToken ct)
+    {
+        if (window != TimeWindow.All)
+        {
+            var range = await ChainReader.SeqRangeAsync(factory, tenantId, window, ct);
+            fromSeq ??= range?.First ?? 1;
+            toSeq ??= range?.Last ?? 0;
+        }
+        return await VerifyAsync(factory, keys, tenantId, fromSeq ?? 1, toSeq, ct);
+    }
+
     public static async Task<ChainReport> VerifyAsync(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, string tenantId,
         long fromSeq, long? toSeq, CancellationToken ct, long maxEvents = MaxEventsPerWalk)
     {

@@ -26,18 +26,30 @@ public static class HashChain
 
     public static byte[] Leaf(ReadOnlySpan<byte> canonical)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData([0x00]);
-        hash.AppendData(canonical);
-        return hash.GetHashAndReset();
+        var input = ArrayPool<byte>.Shared.Rent(canonical.Length + 1);
+        try
+        {
+            input[0] = 0x00;
+            canonical.CopyTo(input.AsSpan(1));
+            return SHA256.HashData(input.AsSpan(0, canonical.Length + 1));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+        }
     }
 
     /// <summary>The leaf of an event as it is stored (its seq included).</summary>
-    public static byte[] Leaf(AuditEvent e)
+    public static byte[] Leaf(AuditEvent e) => Leaf(e.Seq, CanonicalEvent.AfterSeq(e));
+
+    /// <summary>The leaf of the event with this seq whose canonical form goes on with <paramref name="afterSeq"/> (<see cref="CanonicalEvent.AfterSeq"/>).</summary>
+    public static byte[] Leaf(long seq, ReadOnlySpan<byte> afterSeq)
     {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        CanonicalEvent.Write(buffer, e);
-        return Leaf(buffer.WrittenSpan);
+        var buffer = new ArrayBufferWriter<byte>(afterSeq.Length + 32);
+        buffer.Write([(byte)0x00]);
+        CanonicalEvent.WriteSeq(buffer, seq);
+        buffer.Write(afterSeq);
+        return SHA256.HashData(buffer.WrittenSpan);
     }
 
     public static byte[] Next(ReadOnlySpan<byte> head, ReadOnlySpan<byte> leaf, long seq)

@@ -19,8 +19,14 @@ namespace Stoa.Dashboard.Ingest;
 /// all, because a failing batch rolls back to its own savepoint (its rows, rollups and seq numbers).
 /// </remarks>
 public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, SqliteDurability durability, StoreHealth health,
-    TimeProvider clock, ILogger<EventWriter> logger) : IDisposable
+    TimeProvider clock, IConfiguration configuration, ILogger<EventWriter> logger) : IDisposable
 {
+    /// <summary>
+    /// <c>Stoa:Benchmark:WithoutChain</c>: the benchmark's baseline only (what the chain costs at ingest);
+    /// events written so have no head, and <c>/verify</c> reports them as unchained.
+    /// </summary>
+    private readonly bool _chained = !configuration.GetValue<bool>("Stoa:Benchmark:WithoutChain");
+
     // A group stops growing here, so one transaction stays short for the readers' sake.
     private const int MaxGroupEvents = 20_000;
 
@@ -35,7 +41,8 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
     /// <summary>Writes the batch (with whatever else is queued); once called, the batch is written even if the caller stops waiting.</summary>
     public async Task<IngestResult> WriteAsync(string tenantId, EventBatch batch, CancellationToken ct = default)
     {
-        var pending = new PendingWrite(tenantId, batch);
+        // What the chain hashes of each event, but its seq, is ready before the write lock: the hashing left inside it is short.
+        var pending = new PendingWrite(tenantId, batch, _chained ? batch.Events.Select(CanonicalEvent.AfterSeq).ToArray() : []);
         _queue.Enqueue(pending);
         await _writeLock.WaitAsync(CancellationToken.None);
         try
@@ -102,11 +109,12 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         {
             var committed = new CommittedBatch(pending.TenantId);
             var (lastSeq, head) = ClaimTenant(connection, transaction, pending.TenantId);
-            foreach (var e in pending.Batch.Events)
+            for (var i = 0; i < pending.Batch.Events.Count; i++)
             {
+                var e = pending.Batch.Events[i];
                 e.Seq = lastSeq + 1;
-                var nextHead = HashChain.Next(head, HashChain.Leaf(e), e.Seq);
-                if (!inserts.TryInsert(e, nextHead))
+                var nextHead = _chained ? HashChain.Next(head, HashChain.Leaf(e.Seq, pending.Canonical[i]), e.Seq) : head;
+                if (!inserts.TryInsert(e, _chained ? nextHead : null))
                 {
                     e.Seq = 0; // a duplicate: its key is stored already, under the number it got then
                     continue;
@@ -117,7 +125,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
                 committed.Events.Add(e);
             }
             committed.Head = head;
-            SetLastSeq(connection, transaction, pending.TenantId, lastSeq, head);
+            SetLastSeq(connection, transaction, pending.TenantId, lastSeq, _chained ? head : null);
             AddToRollups(connection, committed.Events.OfType<RequestEvent>().ToList());
             transaction.Release("batch");
             pending.Committed = committed;
@@ -157,10 +165,12 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
 
     public void Dispose() => CloseConnection();
 
-    private sealed class PendingWrite(string tenantId, EventBatch batch)
+    private sealed class PendingWrite(string tenantId, EventBatch batch, byte[][] canonical)
     {
         public string TenantId { get; } = tenantId;
         public EventBatch Batch { get; } = batch;
+        /// <summary>Each event's canonical form after its seq (<see cref="CanonicalEvent.AfterSeq"/>).</summary>
+        public byte[][] Canonical { get; } = canonical;
         public CommittedBatch? Committed { get; set; }
         // Completed by whichever caller writes the group; callers continue on their own threads.
         public TaskCompletionSource<IngestResult> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -182,18 +192,18 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         var lastSeq = reader.GetInt64(0);
         // A tenant's head is set with its first event (and by ChainBackfill for events stored before the chain).
         var head = reader.IsDBNull(1) ? HashChain.Genesis : (byte[])reader.GetValue(1);
-        if (lastSeq > 0 && reader.IsDBNull(1)) throw new InvalidOperationException($"The chain of {tenantId} was not backfilled.");
+        if (lastSeq > 0 && reader.IsDBNull(1) && _chained) throw new InvalidOperationException($"The chain of {tenantId} was not backfilled.");
         return (lastSeq, head);
     }
 
-    private static void SetLastSeq(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long lastSeq, byte[] head)
+    private static void SetLastSeq(SqliteConnection connection, SqliteTransaction transaction, string tenantId, long lastSeq, byte[]? head)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "UPDATE tenants SET last_seq = $s, chain_head = $h WHERE tenant_id = $t AND last_seq < $s";
         command.Parameters.AddWithValue("$t", tenantId);
         command.Parameters.AddWithValue("$s", lastSeq);
-        command.Parameters.AddWithValue("$h", head);
+        command.Parameters.AddWithValue("$h", (object?)head ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 
@@ -208,7 +218,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         public long LastRowId { get; private set; }
 
         /// <summary>Inserts the event; false when its key is already stored.</summary>
-        public bool TryInsert(AuditEvent e, byte[] chainHead)
+        public bool TryInsert(AuditEvent e, byte[]? chainHead)
         {
             var fields = e.Fields;
             if (!_inserts.TryGetValue(e.Kind, out var insert))

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Components.Controls;
+using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Components.Pages;
@@ -19,9 +20,13 @@ public sealed partial class ExportPage
     private bool _downloading, _failed;
     private long _bytes, _lines;
     private string? _result;
+    private bool _checking;
+    private ChainReport? _chain;
+    private readonly CancellationTokenSource _closing = new(); // a check stops when the page goes
     private DotNetObjectReference<ExportPage>? _self;
 
     [Inject] public required IJSRuntime JS { get; init; }
+    [Inject] public required SigningKeys Keys { get; init; }
 
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
     [SupplyParameterFromQuery(Name = "format")] public string? Format { get; set; }
@@ -45,8 +50,8 @@ public sealed partial class ExportPage
             _consumers = await db.Requests(Scope).InWindow(View.Window).Select(r => r.ConsumerId).Distinct().OrderBy(c => c).ToListAsync(ct);
     }
 
-    /// <summary>The contract's export URL for what is chosen: the same endpoint scripts use.</summary>
-    public string DownloadUrl()
+    /// <summary>The contract's export URL for what is chosen (<c>bundle</c>: with proof): the same endpoint scripts use.</summary>
+    public string DownloadUrl(string format)
     {
         var query = new Dictionary<string, string?>
         {
@@ -55,26 +60,39 @@ public sealed partial class ExportPage
             ["to"] = AuditTime.Print(View.ToMs),
             ["consumer_id"] = Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null,
         };
-        return $"/v1/audit/{View.Tenant}/export/{FormatName}" + Microsoft.AspNetCore.Http.QueryString.Create(query.Where(kv => kv.Value is not null));
+        return $"/v1/audit/{View.Tenant}/export/{format}" + Microsoft.AspNetCore.Http.QueryString.Create(query.Where(kv => kv.Value is not null));
     }
 
     private double? ProgressPercent => FormatName is "csv" or "ndjson" && _rows > 0
         ? Math.Min(100, 100.0 * Math.Max(0, _lines - (FormatName == "csv" ? 1 : 0)) / _rows)
         : null;
 
-    private async Task DownloadAsync()
+    private async Task DownloadAsync(string format)
     {
         (_downloading, _bytes, _lines, _result, _failed) = (true, 0, 0, null, false);
         _self ??= DotNetObjectReference.Create(this);
         try
         {
-            var outcome = await JS.InvokeAsync<DownloadOutcome>("stoa.download", TimeSpan.FromHours(1), DownloadUrl(), _self);
+            var outcome = await JS.InvokeAsync<DownloadOutcome>("stoa.download", TimeSpan.FromHours(1), DownloadUrl(format), _self);
             _failed = !outcome.Ok;
             _result = outcome.Ok ? $"Saved {outcome.Name} ({Formats.Bytes(outcome.Bytes)})." : $"The export failed ({outcome.Status}): {outcome.Error}";
         }
         finally
         {
             _downloading = false;
+        }
+    }
+
+    private async Task CheckChainAsync()
+    {
+        (_checking, _chain) = (true, null);
+        try
+        {
+            _chain = await ChainVerifier.VerifyAsync(Store, Keys, View.Tenant, View.Window, null, null, _closing.Token);
+        }
+        finally
+        {
+            _checking = false;
         }
     }
 
@@ -91,7 +109,12 @@ public sealed partial class ExportPage
     private void SetFormat(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("format", value));
     private void SetConsumer(string? value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("consumer_id", value));
 
-    protected override void DisposePage() => _self?.Dispose();
+    protected override void DisposePage()
+    {
+        _closing.Cancel();
+        _closing.Dispose();
+        _self?.Dispose();
+    }
 
     private sealed record DownloadOutcome(bool Ok, int Status, string? Name, long Bytes, string? Error);
 }
