@@ -26,9 +26,9 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
     }
 
     /// <summary>The downloaded file's bytes; the file itself is not kept.</summary>
-    private static async Task<(IDownload Download, MemoryStream Content)> DownloadAsync(IPage page)
+    private static async Task<(IDownload Download, MemoryStream Content)> DownloadAsync(IPage page, string button = "#export-download")
     {
-        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-download"));
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync(button));
         var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}-{download.SuggestedFilename}");
         await download.SaveAsAsync(path);
         await page.WaitForSelectorAsync("#export-result");
@@ -66,11 +66,36 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         Assert.Equal(expected, rows.Count);
         Assert.All(rows, r => Assert.Equal("cons_xyz789", r.Cell(consumerColumn + 1).GetString()));
 
+        // With proof: a bundle of the same rows that verifies against the instance's published keys.
+        var (proofDownload, proofContent) = await DownloadAsync(page, "#export-proof");
+        Assert.EndsWith(".zip", proofDownload.SuggestedFilename);
+        var bundle = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.zip");
+        await File.WriteAllBytesAsync(bundle, proofContent.ToArray());
+        using var http = new HttpClient();
+        var keys = System.Text.Json.JsonSerializer.Deserialize<Stoa.Dashboard.Evidence.KeyList>(
+            await http.GetStringAsync($"{app.BaseUrl}/.well-known/stoa/keys.json"));
+        var verdict = await Stoa.Dashboard.Evidence.BundleVerifier.VerifyAsync(bundle, keys, []);
+        File.Delete(bundle);
+        Assert.True(verdict.Verified, verdict.Message);
+        Assert.StartsWith($"VERIFIED: {expected} requests records of tenant tenant_abc", verdict.Message);
+
         // The client sees nothing of another tenant, even by URL, and cannot reach the access page's powers.
         await page.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_globex");
         await page.WaitForSelectorAsync("#no-access");
         await page.GotoAsync($"{app.BaseUrl}/access?tenant=tenant_abc");
         await page.WaitForSelectorAsync("#operators-only");
+    }
+
+    [Fact]
+    public async Task An_operator_checks_the_stores_chain_from_the_export_page()
+    {
+        var page = await app.SignedInPageAsync();
+        await page.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc&days=1");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        await page.ClickAsync("#chain-check-run");
+        var result = await page.Locator("#chain-check-result").InnerTextAsync();
+        Assert.StartsWith("Intact:", result);
+        Assert.Contains("events checked", result);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using MudBlazor.Services;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Components.Layout;
 using Stoa.Dashboard.Configuration;
+using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
@@ -33,7 +34,9 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Audit"] = $"Data Source={Path.Combine(_folder, "audit.db")}" })
             .Build();
+        Services.AddSingleton<IConfiguration>(configuration);
         Services.AddAuditStore(configuration, new TestEnvironment(_folder));
+        Services.AddEvidence(configuration, new TestEnvironment(_folder));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<EventWriter>();
         Services.AddSingleton<Stoa.Dashboard.Live.LiveFeed>();
