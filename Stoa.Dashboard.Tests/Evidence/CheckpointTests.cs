@@ -38,6 +38,35 @@ public sealed class CheckpointTests(StoaApp app) : IClassFixture<StoaApp>, IDisp
     }
 
     [Fact]
+    public async Task The_app_signs_grown_chains_on_its_own_while_events_arrive()
+    {
+        using var fast = new StoaApp();
+        fast.Settings["Stoa:Evidence:CheckpointSeconds"] = "1";
+        var tenant = StoaApp.NewTenant();
+        var client = await fast.OperatorAsync(tenant);
+        var signed = new TaskCompletionSource<Checkpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        fast.Services.GetRequiredService<Checkpoints>().Signed += c => { if (c.TenantId == tenant) signed.TrySetResult(c); };
+
+        await client.IngestAsync(tenant, Wire.Request("a", T0), Wire.Request("b", T0));
+
+        var checkpoint = await signed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, checkpoint.Seq);
+    }
+
+    [Fact]
+    public async Task Every_export_signs_the_chain_as_it_stands()
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        await client.IngestAsync(tenant, Wire.Request("a", T0), Wire.Request("b", T0), Wire.Request("c", T0));
+        (await client.GetAsync($"/v1/audit/{tenant}/export/csv?layer=requests")).EnsureSuccessStatusCode();
+
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
+        // The three events and the export's own 'export_started' record (seq 4), before any row was sent.
+        Assert.Equal([4L], await db.Checkpoints.Where(c => c.TenantId == tenant).Select(c => c.Seq).ToListAsync());
+    }
+
+    [Fact]
     public async Task Openssl_verifies_a_checkpoint_with_the_published_key()
     {
         var tenant = StoaApp.NewTenant();
@@ -123,18 +152,8 @@ public sealed class CheckpointTests(StoaApp app) : IClassFixture<StoaApp>, IDisp
     }
 
     /// <summary>The CLI on the app's own store (and so its key directory), as an operator runs it beside the server.</summary>
-    private async Task<(int ExitCode, string Output)> RunCliAsync(params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(AppBuild.DllPath);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__Audit"] = $"Data Source={app.DatabasePath}";
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> RunCliAsync(params string[] args) => AppBuild.RunAsync("dotnet", [AppBuild.DllPath, .. args],
+        new Dictionary<string, string> { ["ConnectionStrings__Audit"] = $"Data Source={app.DatabasePath}" });
 
     public void Dispose()
     {

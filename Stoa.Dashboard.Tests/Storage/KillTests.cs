@@ -10,7 +10,8 @@ namespace Stoa.Dashboard.Tests.Storage;
 /// <summary>
 /// Acknowledged means durable: the real server, as its own process, is killed with SIGKILL in the
 /// middle of sustained ingest from several senders, restarted, and every acknowledged batch is
-/// there, whole; every other batch is whole or absent; the arrival numbers have no gap.
+/// there, whole; every other batch is whole or absent; the arrival numbers have no gap; the hash
+/// chain and its checkpoints are intact.
 /// </summary>
 public sealed class KillTests : IAsyncLifetime
 {
@@ -73,6 +74,10 @@ public sealed class KillTests : IAsyncLifetime
         Assert.Equal(stored.Count, stored.Select(e => e.RequestId).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, stored.Count).Select(n => (long)n), stored.Select(e => e.Seq)); // no gap, even across the kills
         Assert.True(acknowledged.Count >= 120, $"only {acknowledged.Count} batches were acknowledged");
+        // The hash chain and the checkpoints signed between the kills (every second here) agree with what survived.
+        var chain = JsonNode.Parse(await reader.GetStringAsync($"/v1/audit/{Tenant}/verify"))!;
+        Assert.True((bool)chain["intact"]!, chain.ToJsonString());
+        Assert.Equal(stored.Count, (long)chain["checked"]!);
     }
 
     private static StringContent Body(string batch) => new(
@@ -109,6 +114,7 @@ public sealed class KillTests : IAsyncLifetime
             foreach (var arg in args) start.ArgumentList.Add(arg);
             start.Environment["ConnectionStrings__Audit"] = $"Data Source={databasePath}";
             start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["Stoa__Evidence__CheckpointSeconds"] = "1";
             start.WorkingDirectory = Path.GetDirectoryName(databasePath)!;
             return start;
         }

@@ -19,10 +19,15 @@ public static class AppBuild
     }
 
     /// <summary>Runs a program to its end and returns its exit code and what it printed (stdout, then stderr).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args) => RunAsync(program, args, null);
+
+    /// <summary>The same, with these environment variables set for the program (<c>ConnectionStrings__Audit</c>).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> args,
+        IReadOnlyDictionary<string, string>? environment)
     {
         var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

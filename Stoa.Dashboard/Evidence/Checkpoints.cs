@@ -12,6 +12,9 @@ namespace Stoa.Dashboard.Evidence;
 public sealed class Checkpoints(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, TimeProvider clock,
     IConfiguration configuration, ILogger<Checkpoints> logger) : BackgroundService
 {
+    /// <summary>Raised after a checkpoint is stored.</summary>
+    public event Action<Checkpoint>? Signed;
+
     // One signer at a time, so each checkpoint names the one before it.
     private readonly SemaphoreSlim _signing = new(1, 1);
 
@@ -38,6 +41,7 @@ public sealed class Checkpoints(IDbContextFactory<AuditDbContext> factory, Signi
             };
             db.Checkpoints.Add(checkpoint);
             await db.SaveChangesAsync(ct);
+            Signed?.Invoke(checkpoint);
             return checkpoint;
         }
         finally
