@@ -213,7 +213,57 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         Assert.NotEmpty(app.Logs);
         Assert.DoesNotContain(app.Logs, line => line.Contains(secret));
     }
+    [Fact]
+    public async Task A_connection_that_cannot_be_closed_leaves_the_others_to_be_closed()
+    {
+        var tenant = StoaApp.NewTenant();
+        var tokens = app.Services.GetRequiredService<TokenService>();
+        var subscriptions = app.Services.GetRequiredService<HubSubscriptions>();
+        var (secret, token) = await app.TokenAsync(Roles.Operator, [tenant]);
+        var (connection, _) = await app.ConnectAsync(secret);
+        var stuck = new List<StuckConnection>();
+        for (var i = 0; i < 2; i++)
+        {
+            var (_, revoked) = await app.TokenAsync(Roles.Operator, [tenant]);
+            await tokens.RevokeAsync(revoked.Id);
+            stuck.Add(new StuckConnection(revoked.Id));
+            subscriptions.Connect(stuck[^1]);
+        }
+        var closed = new TaskCompletionSource();
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await tokens.RevokeAsync(token.Id);
+
+        await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<HubTokenWatch>().Single().CloseRevokedAsync(CancellationToken.None);
+
+        Assert.All(stuck, s => Assert.True(s.AbortTried, "every revoked token's connection is tried, whichever failed first"));
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        foreach (var s in stuck) subscriptions.Disconnect(s.ConnectionId);
+    }
+
+    /// <summary>A hub connection (a fake at the edge: SignalR's own type) whose closing throws.</summary>
+    private sealed class StuckConnection(string tokenId) : HubCallerContext
+    {
+        public bool AbortTried { get; private set; }
+        public override string ConnectionId { get; } = $"stuck-{Guid.NewGuid():N}";
+        public override string? UserIdentifier => null;
+        public override System.Security.Claims.ClaimsPrincipal? User { get; } =
+            new(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(StoaClaims.TokenId, tokenId)], "Test"));
+        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
+        public override Microsoft.AspNetCore.Http.Features.IFeatureCollection Features { get; } = new Microsoft.AspNetCore.Http.Features.FeatureCollection();
+        public override CancellationToken ConnectionAborted => CancellationToken.None;
+
+        public override void Abort()
+        {
+            AbortTried = true;
+            throw new InvalidOperationException("this connection cannot be closed");
+        }
+    }
 }
+
 
 /// <summary>The terminal tail, run as a user runs it: the real program, against the real server.</summary>
 public sealed class TailCommandTests(LiveApp app) : IClassFixture<LiveApp>

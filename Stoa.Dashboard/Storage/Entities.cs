@@ -89,8 +89,9 @@ public sealed class EntraGrant
     /// <summary>The user's object id or email, lower-cased, as the operator entered it.</summary>
     public required string Subject { get; set; }
     /// <summary>
-    /// For a grant entered by email: the object id of the user who first signed in with that email.
-    /// From then on the grant follows that user, not the email (which can change hands or be renamed).
+    /// For a grant entered by email: who first signed in with that email, as <c>{directory id}/{object id}</c>
+    /// (<c>EntraUser.Identity</c>). From then on the grant follows that user, not the email (which can
+    /// change hands or be renamed).
     /// </summary>
     public string? ObjectId { get; set; }
     public required string TenantId { get; set; }

@@ -11,22 +11,26 @@ namespace Stoa.Dashboard.Auth.Entra;
 public sealed class EntraGrants(IDbContextFactory<AuditDbContext> factory, AdminActions actions, TimeProvider clock)
 {
     /// <summary>
-    /// The grants of a signed-in user: those entered with their object id, those bound to it, and
-    /// those entered with their email that no one has signed in with yet, which are bound to them now.
-    /// Email and preferred_username can change and be reused; the object id cannot.
+    /// The grants of a signed-in user: those entered with their object id, those bound to them
+    /// (directory and object id, <see cref="EntraUser.Identity"/>), and those entered with their email
+    /// that no one has signed in with yet, which are bound to them now. Email and preferred_username
+    /// can change and be reused; the directory and object id cannot. A grant bound before the
+    /// directory was part of the binding (object id alone) is bound to both at the user's next sign-in.
     /// </summary>
-    public async Task<List<EntraGrant>> ForUserAsync(string objectId, string? email, CancellationToken ct = default)
+    public async Task<List<EntraGrant>> ForUserAsync(EntraUser user, CancellationToken ct = default)
     {
-        var oid = objectId.Trim().ToLowerInvariant();
-        var mail = email?.Trim().ToLowerInvariant();
+        var oid = user.ObjectId.Trim().ToLowerInvariant();
+        var identity = user.Identity;
+        var mail = user.Email?.Trim().ToLowerInvariant();
         await using var db = await factory.CreateDbContextAsync(ct);
         var grants = await db.EntraGrants
-            .Where(g => g.Subject == oid || g.ObjectId == oid || (mail != null && g.Subject == mail && g.ObjectId == null))
+            .Where(g => g.Subject == oid || g.ObjectId == identity || g.ObjectId == oid
+                || (mail != null && g.Subject == mail && g.ObjectId == null))
             .ToListAsync(ct);
-        var unbound = grants.Where(g => g.Subject != oid && g.ObjectId is null).ToList();
-        if (unbound.Count > 0)
+        var toBind = grants.Where(g => g.Subject != oid && g.ObjectId != identity).ToList();
+        if (toBind.Count > 0)
         {
-            foreach (var grant in unbound) grant.ObjectId = oid;
+            foreach (var grant in toBind) grant.ObjectId = identity;
             await db.SaveChangesAsync(ct);
         }
         return grants;

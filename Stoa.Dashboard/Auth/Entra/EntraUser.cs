@@ -7,13 +7,21 @@ namespace Stoa.Dashboard.Auth.Entra;
 /// A user as Microsoft Entra ID describes them (an id token or an access token), and the Stoa role
 /// their app roles give: <c>Stoa.Operator</c> or <c>Stoa.Client</c>, nothing else.
 /// </summary>
-public sealed record EntraUser(string ObjectId, string? Email, string? DisplayName, string? Role)
+public sealed record EntraUser(string ObjectId, string? Email, string? DisplayName, string? Role, string? DirectoryId = null)
 {
+    /// <summary>
+    /// Who the user is for good: the Entra tenant (directory) id and the object id together, as
+    /// Microsoft advises (an object id is unique within its directory); the object id alone when the
+    /// token names no directory.
+    /// </summary>
+    public string Identity => (DirectoryId is { } tid ? $"{tid}/{ObjectId}" : ObjectId).ToLowerInvariant();
+
     public const string OperatorAppRole = "Stoa.Operator";
     public const string ClientAppRole = "Stoa.Client";
 
     // Entra's claim names, as sent and as ASP.NET maps them on the way in.
     private static readonly string[] ObjectIdClaims = ["oid", "http://schemas.microsoft.com/identity/claims/objectidentifier"];
+    private static readonly string[] DirectoryIdClaims = ["tid", "http://schemas.microsoft.com/identity/claims/tenantid"];
     private static readonly string[] EmailClaims = ["preferred_username", "email", ClaimTypes.Email, ClaimTypes.Upn, "upn"];
     private static readonly string[] RoleClaims = ["roles", ClaimTypes.Role];
 
@@ -26,7 +34,8 @@ public sealed record EntraUser(string ObjectId, string? Email, string? DisplayNa
         var roles = RoleClaims.SelectMany(type => principal.FindAll(type)).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
         var role = roles.Contains(OperatorAppRole) ? Roles.Operator : roles.Contains(ClientAppRole) ? Roles.Client : null;
         var email = EmailClaims.Select(principal.FindFirstValue).FirstOrDefault(v => !string.IsNullOrEmpty(v));
-        return new EntraUser(objectId, email, principal.FindFirstValue("name"), role);
+        var directoryId = DirectoryIdClaims.Select(principal.FindFirstValue).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        return new EntraUser(objectId, email, principal.FindFirstValue("name"), role, directoryId);
     }
 }
 
@@ -54,7 +63,7 @@ public sealed class EntraClaimsTransformation(EntraGrants grants) : IClaimsTrans
         if (user.Email is not null) claims.Add(new Claim(StoaClaims.EntraEmail, user.Email));
         if (principal.FindFirstValue("exp") is { } expires) claims.Add(new Claim(StoaClaims.ExpiresAt, expires));
         if (user.Role is not null)
-            foreach (var grant in await grants.ForUserAsync(user.ObjectId, user.Email))
+            foreach (var grant in await grants.ForUserAsync(user))
             {
                 claims.Add(new Claim(StoaClaims.Tenant, grant.TenantId));
                 claims.AddRange(grant.Consumers.Split(' ', StringSplitOptions.RemoveEmptyEntries)

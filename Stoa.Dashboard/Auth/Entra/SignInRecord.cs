@@ -13,7 +13,7 @@ public static class SignInRecord
     public static async Task SignedInAsync(HttpContext http, ClaimsPrincipal principal)
     {
         if (EntraUser.From(principal) is not { } user) return;
-        var grants = await http.RequestServices.GetRequiredService<EntraGrants>().ForUserAsync(user.ObjectId, user.Email, http.RequestAborted);
+        var grants = await http.RequestServices.GetRequiredService<EntraGrants>().ForUserAsync(user, http.RequestAborted);
         var actions = http.RequestServices.GetRequiredService<AdminActions>();
         var actor = user.Email ?? user.ObjectId;
         if (user.Role is null || grants.Count == 0)
