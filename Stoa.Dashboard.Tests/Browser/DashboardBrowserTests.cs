@@ -67,6 +67,35 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task The_client_is_answered_from_document_12345_tuesday_around_3am_paris_time()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), "/answer?tenant=tenant_abc");
+        await page.FillAsync("#answer-resource", "document 12345");
+        await page.FillAsync("#answer-at", "2026-03-10T03:00");
+        await page.FillAsync("#answer-zone", "Europe/Paris");
+        await page.FillAsync("#answer-consumer", "cons_xyz789");
+        await page.ClickAsync("#answer-ask");
+
+        var sentence = page.Locator("#answer-sentence");
+        await sentence.WaitForAsync();
+        Assert.Matches(System.Text.RegularExpressions.Regex.Escape("At 03:17:42 UTC (04:17:42 Europe/Paris) on Tuesday 10 March, a DELETE request was made with your API key `") +
+            "key_[a-z0-9_]+" + System.Text.RegularExpressions.Regex.Escape("` (consumer my-saas-client) for /api/documents/12345, answered 204. " +
+            "The application recorded the deletion of document 12345 (title \"Master services agreement 2026 (signed)\"). Here is the audit record.") + "$",
+            (await sentence.InnerTextAsync()).Trim());
+        Assert.Contains("q=document", page.Url); // the question is in the link, to come back to
+        await app.ScreenshotAsync(page, "answer");
+
+        // A client signed in gets the same answer for its own consumer, and nothing for another's document.
+        var client = await OpenAsync(await app.SignedInPageAsync(Roles.Client, ["tenant_abc"], ["cons_xyz789"]),
+            "/answer?tenant=tenant_abc&q=document%2012345&at=2026-03-10T03:00&client_tz=Europe/Paris");
+        Assert.StartsWith("At 03:17:42 UTC", (await client.Locator("#answer-sentence").InnerTextAsync()).Trim());
+        var other = await OpenAsync(await app.SignedInPageAsync(Roles.Client, ["tenant_abc"], ["cons_acme_erp"]),
+            "/answer?tenant=tenant_abc&q=document%2012345&at=2026-03-10T03:00&client_tz=Europe/Paris");
+        Assert.StartsWith("We found no change to document 12345", (await other.Locator("#answer-sentence").InnerTextAsync()).Trim());
+        Assert.DoesNotContain("cons_xyz789", await other.ContentAsync());
+    }
+
+    [Fact]
     public async Task Times_show_in_the_chosen_zone_and_the_zone_is_named()
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}&tz=Europe/Paris");
