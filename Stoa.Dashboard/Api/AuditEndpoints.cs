@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Api;
@@ -24,6 +25,7 @@ public static class AuditEndpoints
                 q => q.BusinessFilter(), (db, scope, f) => db.Business(scope).Filter(f), EventJson.Write));
 
         api.MapGet("/audit/{tenant_id}/events/{seq}", ReadOneAsync);
+        api.MapGet("/audit/{tenant_id}/investigate", InvestigateAsync);
 
         return api;
     }
@@ -87,6 +89,31 @@ public static class AuditEndpoints
         if (found is null)
             return scope.IsConsumerLimited ? ApiProblems.EventForbidden() : ApiProblems.EventNotFound(number);
         return new JsonBody(w => EventJson.Write(w, found));
+    }
+
+    /// <summary>
+    /// <c>GET /v1/audit/{tenant_id}/investigate?hours=24&amp;consumer_id=C</c>: the four sections of
+    /// <c>investigate.sh</c> (<see cref="Investigation"/>), counted in the store over the whole window
+    /// (the last 24 hours unless <c>from</c>/<c>to</c>/<c>hours</c>/<c>days</c> say otherwise).
+    /// </summary>
+    private static async Task<IResult> InvestigateAsync(HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId)
+    {
+        var (scope, denied) = await AuthorizeReadAsync(http, tenantId);
+        if (scope is null) return denied!;
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        var q = new QueryReader(http.Request.Query, clock);
+        var window = q.Window();
+        var consumerId = q.Identifier("consumer_id");
+        q.RejectUnknown();
+        if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
+
+        var to = window.ToMs ?? clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var factory = http.RequestServices.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+        var threshold = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.StoaOptions>>().Value.Dashboard.TroubleThreshold;
+        var investigation = await Investigation.RunAsync(db, scope, new TimeWindow(window.FromMs ?? to - AuditTime.DayMs, to), consumerId,
+            threshold, http.RequestAborted);
+        return new JsonBody(investigation.Write);
     }
 
     /// <summary>The caller's scope of a tenant, or the 400/403 answer to give instead.</summary>

@@ -18,6 +18,7 @@ public static class CommandLine
         "tail" => new TailCommand(args[1..]),
         "verify" => new VerifyCommand(args[1..]),
         "keys" => new KeysCommand(args[1..]),
+        "investigate" => new InvestigateCommand(args[1..]),
         _ => null,
     };
 }
