@@ -35,6 +35,21 @@ public sealed class DashboardOptions
 
     /// <summary>Failed authentications on one target within 24 hours that raise the brute-force warning.</summary>
     public long BruteForceThreshold { get; set; } = 1000;
+
+    public RunawayOptions Runaway { get; set; } = new();
+}
+
+/// <summary>What makes a consumer's traffic a runaway job (the cost-spike playbook and the weekly review).</summary>
+public sealed class RunawayOptions
+{
+    /// <summary>At least this many requests a minute on average over the stretch.</summary>
+    public double MinRequestsPerMinute { get; set; } = 5;
+
+    /// <summary>No pause between two requests longer than this.</summary>
+    public double MaxPauseMinutes { get; set; } = 10;
+
+    /// <summary>For at least this long.</summary>
+    public double MinHours { get; set; } = 1;
 }
 
 public sealed class IngestOptions
@@ -72,6 +87,8 @@ public sealed class ValidateStoaOptions : IValidateOptions<StoaOptions>
             problems.Add("Stoa:Limits: every limit must be 1 or more.");
         if (options.Dashboard.TroubleThreshold is <= 0 or >= 1)
             problems.Add("Stoa:Dashboard:TroubleThreshold must be between 0 and 1 (0.10 = 10%).");
+        if (options.Dashboard.Runaway is { MinRequestsPerMinute: <= 0 } or { MaxPauseMinutes: <= 0 } or { MinHours: <= 0 })
+            problems.Add("Stoa:Dashboard:Runaway: MinRequestsPerMinute, MaxPauseMinutes and MinHours must be above 0.");
         if (options.Dashboard.BruteForceThreshold < 1)
             problems.Add("Stoa:Dashboard:BruteForceThreshold must be 1 or more.");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Dashboard.Configuration;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Storage;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Model;
+
+/// <summary>Runaway-job detection on the demo data: the scraper, and none of the busy but ordinary consumers.</summary>
+public sealed class RunawayJobsTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    private async Task<IReadOnlyList<RunawayEpisode>> FindAsync(string tenant, RunawayOptions? options = null)
+    {
+        _ = app.Server; // starts the app, which loads the demo
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
+        var now = StoaApp.Epoch.ToUnixTimeMilliseconds();
+        return await RunawayJobs.FindAsync(db, new AuditScope(tenant, null), new TimeWindow(now - 14 * AuditTime.DayMs, now), options ?? new RunawayOptions());
+    }
+
+    [Fact]
+    public async Task The_demos_scraper_is_flagged_and_no_ordinary_consumer_is()
+    {
+        var episodes = await FindAsync("tenant_abc");
+
+        var scraper = Assert.Single(episodes);
+        Assert.Equal("cons_scraper01", scraper.ConsumerId);
+        Assert.InRange(scraper.Hours, 1.5, 2);
+        Assert.InRange(scraper.Requests, 1_500, 1_510); // its 1,500, and maybe an ordinary request of its own next to them
+        Assert.True(scraper.LongestPauseMs <= 7_000, $"longest pause {scraper.LongestPauseMs} ms");
+    }
+
+    [Fact]
+    public async Task A_brute_force_on_a_consumers_key_is_not_its_job()
+    {
+        // 3,200 refused requests in 48 minutes against cons_acme_erp's key: the security page's finding, not a runaway job.
+        Assert.DoesNotContain(await FindAsync("tenant_abc", new RunawayOptions { MinHours = 0.5 }), e => e.ConsumerId == "cons_acme_erp");
+    }
+
+    [Fact]
+    public async Task The_thresholds_are_settings()
+    {
+        // Two hours without a pause is more than the scraper ran; half a request a minute lets the failing integration in.
+        Assert.Empty(await FindAsync("tenant_abc", new RunawayOptions { MinHours = 2 }));
+        Assert.Contains(await FindAsync("tenant_abc", new RunawayOptions { MinRequestsPerMinute = 0.5, MaxPauseMinutes = 5, MinHours = 6 }),
+            e => e.ConsumerId == "cons_acme_erp");
+    }
+}
