@@ -40,6 +40,7 @@ public static class StoaExtensions
         services.AddSingleton<ExportAudit>();
         services.AddSingleton<ExportGate>();
         services.AddSingleton<AdminActions>();
+        services.AddSingleton<Stoa.Dashboard.Model.Incidents>();
         services.AddSingleton<ClientAccess>();
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<HubSubscriptions>();
@@ -123,6 +124,7 @@ public static class StoaExtensions
         reads.MapExports();
         reads.MapQuotas();
         reads.MapChainCheck();
+        reads.MapIncidentReports();
         app.MapSigningKeys();
 
         app.MapHub<AuditHub>(AuditHub.Path);

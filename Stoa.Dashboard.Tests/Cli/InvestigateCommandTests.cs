@@ -62,7 +62,7 @@ public sealed class InvestigateCommandTests(LiveApp app) : IClassFixture<LiveApp
         Assert.Equal(mine.Count, (long)consumer["requests"]!);
         Assert.Equal(mine.Count(e => (int)e["status_code"]! >= 400), (long)consumer["errors"]!);
         Assert.Equal(mine.GroupBy(e => (string)e["method"]!).ToDictionary(g => g.Key, g => (long)g.Count()),
-            consumer["methods"]!.AsArray().ToDictionary(m => (string)m!["method"]!, m => (long)m["count"]!));
+            consumer["methods"]!.AsArray().ToDictionary(m => (string)m!["method"]!, m => (long)m!["count"]!));
         Assert.Equal(security.Count(e => (string)e["actor"]! == "cons_03" || (string)e["target"]! == "cons_03"),
             consumer["security"]!.AsArray().Sum(s => (long)s!["count"]!));
     }

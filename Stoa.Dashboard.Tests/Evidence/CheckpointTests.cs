@@ -101,7 +101,7 @@ public sealed class CheckpointTests(StoaApp app) : IClassFixture<StoaApp>, IDisp
         var keys = app.Services.GetRequiredService<SigningKeys>();
         var keyId = keys.Current.KeyId;
         var file = Path.Combine(keys.Directory, keyId + ".key.pem");
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
 
         var privateDer = Convert.FromBase64String(string.Concat((await File.ReadAllTextAsync(file))
             .Split('\n').Where(l => !l.StartsWith("-----"))));

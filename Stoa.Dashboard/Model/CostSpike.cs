@@ -28,6 +28,20 @@ public sealed record SpikeConsumer(string ConsumerId, string ConsumerName, long 
 public sealed record CostSpike(IReadOnlyList<DailyVolume> Days, DailyVolume? SpikeDay, double SpikeRatio, IReadOnlyList<SpikeConsumer> Consumers,
     IReadOnlyList<RunawayEpisode> Runaways)
 {
+    /// <summary>The findings in a few lines, for an incident's timeline.</summary>
+    public string Findings()
+    {
+        var lines = new List<string>();
+        lines.Add(SpikeDay is { } day
+            ? $"Spike on {day.Date}: {day.Requests:N0} requests, {SpikeRatio:0.0}× the window's median day."
+            : "No day stands out in the window.");
+        lines.AddRange(Consumers.Take(5).Select(c =>
+            $"{c.ConsumerId} ({c.ConsumerName}): {c.OnSpikeDay:N0} that day against {c.UsualPerDay:N0} a usual day; suggested daily cap {c.SuggestedDailyCap:N0}."));
+        lines.AddRange(Runaways.Select(r =>
+            $"Runaway job: {r.ConsumerId}, {AuditTime.Print(r.StartMs)} to {AuditTime.Print(r.EndMs)}, {r.Requests:N0} requests ({r.PerMinute:0.0} a minute)."));
+        return string.Join('\n', lines);
+    }
+
     /// <summary>A day this far above the median day is a spike.</summary>
     public const double SpikeThreshold = 1.3;
     private const int UsualDays = 14;

@@ -15,6 +15,8 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<EntraGrant> EntraGrants => Set<EntraGrant>();
     public DbSet<RequestRollup> RequestRollups => Set<RequestRollup>();
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
+    public DbSet<Incident> Incidents => Set<Incident>();
+    public DbSet<IncidentEntry> IncidentEntries => Set<IncidentEntry>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -97,6 +99,17 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         {
             e.ToTable("checkpoints");
             e.HasIndex(c => new { c.TenantId, c.Seq });
+        });
+
+        model.Entity<Incident>(e =>
+        {
+            e.ToTable("incidents");
+            e.HasIndex(i => new { i.TenantId, i.OpenedAtMs });
+        });
+        model.Entity<IncidentEntry>(e =>
+        {
+            e.ToTable("incident_entries");
+            e.HasIndex(i => new { i.IncidentId, i.AtMs });
         });
 
         // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).

@@ -100,3 +100,38 @@ public sealed class EntraGrant
     public long CreatedAtMs { get; set; }
     public required string CreatedBy { get; set; }
 }
+
+/// <summary>
+/// An incident being worked through a playbook: what, of which tenant, over which window, who opened
+/// it and when, and for a possible breach when it was detected (the GDPR 72-hour clock starts then).
+/// Everything done for it is an <see cref="IncidentEntry"/> on its timeline.
+/// </summary>
+public sealed class Incident
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    /// <summary><c>breach</c>, <c>corruption</c>, <c>cost_spike</c> or <c>other</c>.</summary>
+    public required string Playbook { get; set; }
+    public required string Title { get; set; }
+    public long WindowFromMs { get; set; }
+    public long WindowToMs { get; set; }
+    public required string OpenedBy { get; set; }
+    public long OpenedAtMs { get; set; }
+    public long? DetectedAtMs { get; set; }
+    public string? ClosedBy { get; set; }
+    public long? ClosedAtMs { get; set; }
+}
+
+/// <summary>One line of an incident's timeline: a finding, a note, an export, a revocation, its opening and closing.</summary>
+public sealed class IncidentEntry
+{
+    public long Id { get; set; }
+    public long IncidentId { get; set; }
+    public long AtMs { get; set; }
+    public required string Author { get; set; }
+    /// <summary><c>opened</c>, <c>finding</c>, <c>note</c>, <c>detected</c>, <c>export</c>, <c>revocation</c>, <c>closed</c>, <c>reopened</c>.</summary>
+    public required string Kind { get; set; }
+    public required string Text { get; set; }
+    /// <summary>A dashboard link to what it is about (a page with its window, an event), if any.</summary>
+    public string? Link { get; set; }
+}

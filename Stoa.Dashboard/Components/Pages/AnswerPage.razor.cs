@@ -19,6 +19,7 @@ public sealed partial class AnswerPage
 
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
+    [Inject] public required Incidents Incidents { get; init; }
 
     [SupplyParameterFromQuery(Name = "q")] public string? Resource { get; set; }
     [SupplyParameterFromQuery(Name = "request_id")] public string? RequestId { get; set; }
@@ -73,6 +74,17 @@ public sealed partial class AnswerPage
         new("layer", "requests"), new("from", AuditTime.Print(r.TimestampMs)), new("to", AuditTime.Print(r.TimestampMs + 1)),
         new("consumer_id", r.ConsumerId), new("method", r.Method), new("path", r.Path),
     });
+
+    /// <summary>A data-corruption incident over the searched window, the answer as its first finding, linked to this question.</summary>
+    private async Task OpenIncidentAsync()
+    {
+        var answer = _answer!;
+        var (incident, problem) = await Incidents.OpenAsync(Context!.Caller, View.Tenant!, "corruption",
+            $"Client asks about {answer.Question.Resource?.ToString() ?? $"request {answer.Question.RequestId}"}", answer.Window,
+            answer.Sentence(), Navigation.ToBaseRelativePath(Navigation.Uri).Insert(0, "/"));
+        if (incident is not null) Navigation.NavigateTo(View.Link($"/incidents/{incident.Id}"));
+        else Snackbar.Add(problem!, Severity.Warning);
+    }
 
     private async Task CopyAsync()
     {

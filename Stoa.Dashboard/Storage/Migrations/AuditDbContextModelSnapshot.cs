@@ -441,6 +441,105 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("entra_grants", (string)null);
                 });
 
+            modelBuilder.Entity("Stoa.Dashboard.Storage.Incident", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ClosedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at_ms");
+
+                    b.Property<string>("ClosedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_by");
+
+                    b.Property<long?>("DetectedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("detected_at_ms");
+
+                    b.Property<long>("OpenedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opened_at_ms");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opened_by");
+
+                    b.Property<string>("Playbook")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("playbook");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long>("WindowFromMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_from_ms");
+
+                    b.Property<long>("WindowToMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_to_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "OpenedAtMs");
+
+                    b.ToTable("incidents", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.IncidentEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at_ms");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("author");
+
+                    b.Property<long>("IncidentId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("incident_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("link");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IncidentId", "AtMs");
+
+                    b.ToTable("incident_entries", (string)null);
+                });
+
             modelBuilder.Entity("Stoa.Dashboard.Storage.RequestRollup", b =>
                 {
                     b.Property<string>("TenantId")

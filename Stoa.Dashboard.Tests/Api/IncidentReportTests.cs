@@ -1,0 +1,70 @@
+using ClosedXML.Excel;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Tests.Support;
+
+namespace Stoa.Dashboard.Tests.Api;
+
+/// <summary>An incident's report for the client or the regulator: its timeline in XLSX and printable HTML, operators only, each download recorded.</summary>
+public sealed class IncidentReportTests(StoaApp app) : IClassFixture<StoaApp>
+{
+    private async Task<(HttpClient Operator, string Tenant, long Id)> IncidentAsync(string title)
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        await client.IngestAsync(tenant, Wire.Request("r1", StoaApp.Epoch.AddHours(-1)));
+        var caller = Caller.From(TokenPrincipal.Create(new Stoa.Dashboard.Storage.ApiToken
+        {
+            Id = "op", Name = "alice", Role = Roles.Operator, Tenants = tenant, SecretHash = "x",
+        }, "Test"));
+        var incidents = app.Services.GetRequiredService<Incidents>();
+        var (incident, _) = await incidents.OpenAsync(caller, tenant, "breach", title, new TimeWindow(0, StoaApp.Epoch.ToUnixTimeMilliseconds()),
+            "cons_x downloaded 40,000 customer records in an hour");
+        await incidents.MarkDetectedAsync(caller, incident!.Id);
+        await incidents.AddAsync(caller, incident.Id, "note", "Revoked cons_x's key; the client is told.");
+        return (client, tenant, incident.Id);
+    }
+
+    [Fact]
+    public async Task The_xlsx_report_holds_the_incident_and_its_timeline()
+    {
+        var (client, tenant, id) = await IncidentAsync("Customer list on a forum");
+        var response = await client.GetAsync($"/v1/audit/{tenant}/incidents/{id}/report.xlsx");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        using var book = new XLWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+
+        var facts = book.Worksheet("incident").RangeUsed()!.Rows().ToDictionary(r => r.Cell(1).GetString(), r => r.Cell(2).GetString());
+        Assert.Equal("Customer list on a forum", facts["title"]);
+        Assert.Equal("2026-03-14T12:00:00.000Z", facts["notify by (GDPR Art. 33)"]);
+        var timeline = book.Worksheet("timeline").RangeUsed()!.Rows().Skip(1).Select(r => (r.Cell(3).GetString(), r.Cell(4).GetString())).ToList();
+        Assert.Equal(["opened", "finding", "detected", "note"], timeline.Select(t => t.Item1));
+        Assert.Contains("40,000 customer records", timeline[1].Item2);
+
+        // The download itself is on the timeline, and recorded as an admin action of the tenant.
+        var security = await client.GetJsonAsync($"/v1/audit/{tenant}/security?event_type=admin_action&limit=100");
+        Assert.Contains(security["events"]!.AsArray(), e => e!["details"]!.ToJsonString().Contains("incident_exported"));
+    }
+
+    [Fact]
+    public async Task The_printable_report_is_html_with_everything_encoded()
+    {
+        var (client, tenant, id) = await IncidentAsync("<script>alert(1)</script> leak");
+        var html = await client.GetStringAsync($"/v1/audit/{tenant}/incidents/{id}/report.html");
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; leak", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("Revoked cons_x&#x27;s key", html);
+    }
+
+    [Fact]
+    public async Task A_client_and_another_tenants_operator_get_no_report()
+    {
+        var (_, tenant, id) = await IncidentAsync("Private");
+        var clientOfTenant = await app.ClientWithTokenAsync(Roles.Client, [tenant], ["cons_x"]);
+        await (await clientOfTenant.GetAsync($"/v1/audit/{tenant}/incidents/{id}/report.html")).ProblemAsync(403);
+        var other = StoaApp.NewTenant();
+        var otherOperator = await app.OperatorAsync(other);
+        await (await otherOperator.GetAsync($"/v1/audit/{other}/incidents/{id}/report.html")).ProblemAsync(404);
+        await (await otherOperator.GetAsync($"/v1/audit/{tenant}/incidents/{id}/report.html")).ProblemAsync(403);
+    }
+}
