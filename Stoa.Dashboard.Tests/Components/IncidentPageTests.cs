@@ -2,7 +2,6 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Components.Pages;
-using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 using Stoa.Dashboard.Tests.Support;
@@ -12,12 +11,6 @@ namespace Stoa.Dashboard.Tests.Components;
 /// <summary>Incident records: opened, noted, searched, the GDPR clock of a breach read from the test clock, closed; operators only.</summary>
 public sealed class IncidentPageTests : StoreTestContext
 {
-    public IncidentPageTests()
-    {
-        Services.AddSingleton<AdminActions>();
-        Services.AddSingleton<Incidents>();
-    }
-
     private static Caller Operator => Caller.From(TokenPrincipal.Create(new ApiToken
     {
         Id = "op", Name = "tester", Role = Roles.Operator, Tenants = "t1", SecretHash = "x",

@@ -39,6 +39,8 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         Services.AddEvidence(configuration, new TestEnvironment(_folder));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<EventWriter>();
+        Services.AddSingleton<AdminActions>();
+        Services.AddSingleton<Incidents>();
         Services.AddSingleton<Stoa.Dashboard.Live.LiveFeed>();
         Services.AddSingleton<IOptions<StoaOptions>>(Microsoft.Extensions.Options.Options.Create(Options));
     }

@@ -62,8 +62,9 @@ public sealed class InvestigateCommand(string[] args) : ICommand
         }
         else
         {
+            ArgumentNullException.ThrowIfNull(services);
             var reader = new QueryReader(new Microsoft.AspNetCore.Http.QueryCollection(query.Where(kv => kv.Value is not null)
-                .ToDictionary(kv => kv.Key, kv => new Microsoft.Extensions.Primitives.StringValues(kv.Value))), services!.GetRequiredService<TimeProvider>());
+                .ToDictionary(kv => kv.Key, kv => new Microsoft.Extensions.Primitives.StringValues(kv.Value))), services.GetRequiredService<TimeProvider>());
             var window = reader.Window();
             var consumer = reader.Identifier("consumer_id");
             if (!Identifiers.IsValid(tenant)) reader.Problem("tenant", $"use {Identifiers.Rule}.");

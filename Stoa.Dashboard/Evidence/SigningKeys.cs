@@ -93,12 +93,9 @@ public sealed class SigningKeys(string directory, TimeProvider clock)
         var fingerprint = PublicKey.FingerprintOf(key);
         var keyId = "stoa-" + fingerprint[..16];
         var path = PrivateKeyPath(keyId);
-        using (var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = OperatingSystem.IsWindows() ? null : UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new FileStream(path, options))
         using (var writer = new StreamWriter(file))
             writer.Write(key.ExportPkcs8PrivateKeyPem());
         return new PublicKey(keyId, PublicKey.Es256, key.ExportSubjectPublicKeyInfoPem(), fingerprint,

@@ -12,6 +12,8 @@ public sealed class Tenant
     public long LastSeq { get; set; }
     /// <summary>The tenant's chain head at <see cref="LastSeq"/> (null before the first event).</summary>
     public byte[]? ChainHead { get; set; }
+    /// <summary>Path prefixes whose requests the breach playbook calls out (one a line: <c>/api/customers</c>), set by operators.</summary>
+    public string? SensitivePaths { get; set; }
 }
 
 /// <summary>

@@ -88,7 +88,7 @@ public sealed partial class ExportPage
         (_checking, _chain) = (true, null);
         try
         {
-            _chain = await ChainVerifier.VerifyAsync(Store, Keys, View.Tenant, View.Window, null, null, _closing.Token);
+            _chain = await ChainVerifier.VerifyAsync(Store, Keys, View.Tenant!, View.Window, null, null, _closing.Token);
         }
         finally
         {

@@ -646,6 +646,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_seq");
 
+                    b.Property<string>("SensitivePaths")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sensitive_paths");
+
                     b.HasKey("TenantId");
 
                     b.ToTable("tenants", (string)null);
