@@ -124,7 +124,7 @@ public static class StoaExtensions
         reads.MapExports();
         reads.MapQuotas();
         reads.MapChainCheck();
-        reads.MapIncidentReports();
+        reads.MapReports();
         app.MapSigningKeys();
 
         app.MapHub<AuditHub>(AuditHub.Path);

@@ -17,6 +17,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<Checkpoint> Checkpoints => Set<Checkpoint>();
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<IncidentEntry> IncidentEntries => Set<IncidentEntry>();
+    public DbSet<WeeklyReviewMark> WeeklyReviews => Set<WeeklyReviewMark>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -110,6 +111,12 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         {
             e.ToTable("incident_entries");
             e.HasIndex(i => new { i.IncidentId, i.AtMs });
+        });
+
+        model.Entity<WeeklyReviewMark>(e =>
+        {
+            e.ToTable("weekly_reviews");
+            e.HasIndex(r => new { r.TenantId, r.WeekStartMs });
         });
 
         // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).

@@ -137,3 +137,13 @@ public sealed class IncidentEntry
     /// <summary>A dashboard link to what it is about (a page with its window, an event), if any.</summary>
     public string? Link { get; set; }
 }
+
+/// <summary>Someone reviewed a tenant's week (Monday 00:00 UTC to the next Monday), as the weekly review page records it.</summary>
+public sealed class WeeklyReviewMark
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public long WeekStartMs { get; set; }
+    public required string ReviewedBy { get; set; }
+    public long ReviewedAtMs { get; set; }
+}

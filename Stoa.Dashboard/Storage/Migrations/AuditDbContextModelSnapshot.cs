@@ -654,6 +654,38 @@ namespace Stoa.Dashboard.Storage.Migrations
 
                     b.ToTable("tenants", (string)null);
                 });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.WeeklyReviewMark", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ReviewedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reviewed_at_ms");
+
+                    b.Property<string>("ReviewedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reviewed_by");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("WeekStartMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("week_start_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "WeekStartMs");
+
+                    b.ToTable("weekly_reviews", (string)null);
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -2,17 +2,37 @@ using Microsoft.AspNetCore.Mvc;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Export;
 using Stoa.Dashboard.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Stoa.Dashboard.Configuration;
+using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Api;
 
-public static class IncidentEndpoints
+/// <summary>The reports people keep: an incident's, and a week's review.</summary>
+public static class ReportEndpoints
 {
     /// <summary>
     /// <c>GET /v1/audit/{tenant_id}/incidents/{id}/report.xlsx</c> and <c>.html</c> (printable):
     /// operators of the tenant; each download is on the incident's timeline and an <c>admin_action</c>.
+    /// <c>GET /v1/audit/{tenant_id}/review/{monday}.xlsx</c>: the weekly review, scoped like every read.
     /// </summary>
-    public static RouteGroupBuilder MapIncidentReports(this RouteGroupBuilder api)
+    public static RouteGroupBuilder MapReports(this RouteGroupBuilder api)
     {
+        api.MapGet("/audit/{tenant_id}/review/{week}.xlsx", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, string week,
+            IDbContextFactory<AuditDbContext> factory, IOptions<StoaOptions> options) =>
+        {
+            var (scope, denied) = await AuditEndpoints.AuthorizeReadAsync(http, tenantId);
+            if (scope is null) return denied!;
+            if (!DateOnly.TryParseExact(week, "yyyy-MM-dd", out var day))
+                return ApiProblems.InvalidQuery([new QueryProblem("week", $"'{week}' is not a date: give the week's Monday as 2026-03-02.")]);
+            var start = WeeklyReview.WeekStart(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds());
+            await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
+            var review = await WeeklyReview.LoadAsync(db, scope, start, options.Value.Dashboard, http.RequestAborted);
+            return new StreamedResult($"stoa-review_{tenantId}_{DateTimeOffset.FromUnixTimeMilliseconds(start):yyyy-MM-dd}.xlsx",
+                ExportFormats.ContentType(ExportFormat.Xlsx), (body, ct) => ReviewReport.WriteXlsxAsync(body, review, ct));
+        });
+
         api.MapGet("/audit/{tenant_id}/incidents/{id:long}/report.{format}", async (HttpContext http,
             [FromRoute(Name = "tenant_id")] string tenantId, long id, string format, Incidents incidents, TimeProvider clock) =>
         {
