@@ -28,6 +28,10 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     [InlineData("security", "/security?tenant=tenant_abc&days=7", "#top-auth-failed")]
     [InlineData("trend", "/trend?tenant=tenant_abc", "#trend-days")]
     [InlineData("changes", "/changes?tenant=tenant_abc&days=7", "#changes")]
+    [InlineData("playbook-breach", "/playbooks/breach?tenant=tenant_abc&hours=48", "#unusual tr[data-consumer='cons_partner_fin']")]
+    [InlineData("playbook-cost-spike", "/playbooks/cost-spike?tenant=tenant_abc&days=14", "#runaways tr[data-consumer='cons_reporting']")]
+    [InlineData("review", "/review?tenant=tenant_abc", "#review-days")]
+    [InlineData("incidents", "/incidents?tenant=tenant_abc", "#incident-title")]
     public async Task Every_page_opens_on_the_demo_data(string name, string url, string selector)
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), url);

@@ -61,6 +61,7 @@ public sealed class BreachPageTests : StoreTestContext
         cut.Find("#breach-sensitive").Change("/api/customers");
         cut.Find("#breach-sensitive-save").Click();
         cut.WaitForAssertion(() => Assert.Contains("600 requests to sensitive paths", cut.Find("#unusual tr[data-consumer='cons_partner'] .reasons").TextContent), Wait);
+        Assert.Contains("× its usual", cut.Find("#unusual tr[data-consumer='cons_partner'] .reasons").TextContent);
         Assert.Contains("cons_partner (cons_partner-name), cons_mobile (cons_mobile-name)", cut.Find("#breach-notify").TextContent);
     }
 

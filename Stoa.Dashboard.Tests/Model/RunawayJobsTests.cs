@@ -19,12 +19,14 @@ public sealed class RunawayJobsTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
-    public async Task The_demos_scraper_is_flagged_and_no_ordinary_consumer_is()
+    public async Task The_demos_scraper_and_stuck_report_job_are_flagged_and_no_ordinary_consumer_is()
     {
         var episodes = await FindAsync("tenant_abc");
 
-        var scraper = Assert.Single(episodes);
-        Assert.Equal("cons_scraper01", scraper.ConsumerId);
+        Assert.Equal(["cons_reporting", "cons_scraper01"], episodes.Select(e => e.ConsumerId).Order());
+        var stuck = episodes.Single(e => e.ConsumerId == "cons_reporting");
+        Assert.InRange(stuck.Hours, 4.9, 5.1);
+        var scraper = episodes.Single(e => e.ConsumerId == "cons_scraper01");
         Assert.InRange(scraper.Hours, 1.5, 2);
         Assert.InRange(scraper.Requests, 1_500, 1_510); // its 1,500, and maybe an ordinary request of its own next to them
         Assert.True(scraper.LongestPauseMs <= 7_000, $"longest pause {scraper.LongestPauseMs} ms");
@@ -41,7 +43,7 @@ public sealed class RunawayJobsTests(DemoApp app) : IClassFixture<DemoApp>
     public async Task The_thresholds_are_settings()
     {
         // Two hours without a pause is more than the scraper ran; half a request a minute lets the failing integration in.
-        Assert.Empty(await FindAsync("tenant_abc", new RunawayOptions { MinHours = 2 }));
+        Assert.Equal(["cons_reporting"], (await FindAsync("tenant_abc", new RunawayOptions { MinHours = 2 })).Select(e => e.ConsumerId));
         Assert.Contains(await FindAsync("tenant_abc", new RunawayOptions { MinRequestsPerMinute = 0.5, MaxPauseMinutes = 5, MinHours = 6 }),
             e => e.ConsumerId == "cons_acme_erp");
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Demo;
@@ -33,6 +34,8 @@ public sealed class DemoData(IDbContextFactory<AuditDbContext> factory, EventWri
             foreach (var chunk in traffic.Batches(5_000))
                 total += (await writer.WriteAsync(tenant.Id, chunk, ct)).Accepted;
         }
+        await using (var db = await factory.CreateDbContextAsync(ct))
+            await BreachReview.SaveSensitivePathsAsync(db, DemoTenants.Abc.Id, DemoIncidents.SensitivePaths.Split('\n'), ct);
         logger.LogInformation("Demo data loaded: {Events} events in {Tenants} tenants", total, DemoTenants.All.Length);
         return total;
     }

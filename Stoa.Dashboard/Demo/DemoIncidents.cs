@@ -27,6 +27,32 @@ public static class DemoIncidents
         FailingIntegration(t, today - 3 * 24 * HourMs + 7 * HourMs);
         ServerErrorSpike(t, today - 4 * 24 * HourMs + 10 * HourMs + 5 * MinuteMs);
         KeyRotation(t, today - 5 * 24 * HourMs + 9 * HourMs + 30 * MinuteMs);
+        StuckReportingJob(t, today - 3 * 24 * HourMs + 1 * HourMs);
+        CustomerListDownload(t, today - 1 * 24 * HourMs + 2 * HourMs);
+    }
+
+    /// <summary>The breach playbook's setting for tenant_abc: paths whose requests it calls out.</summary>
+    public const string SensitivePaths = "/api/customers\n/api/admin";
+
+    /// <summary>The cost spike: the nightly report job loops on its last page for five hours, 40 requests a minute, no pause.</summary>
+    private static void StuckReportingJob(DemoTraffic t, long start)
+    {
+        var job = t.Consumer("cons_reporting");
+        for (var i = 0; i < 12_000; i++)
+            t.Request(start + i * 1_500 + t.Random.Next(0, 400), job, "billing-api", "GET", "/api/reports/daily?page=412", 200,
+                summary: i == 0 ? "page 412 of 412 (next: 412)" : null);
+    }
+
+    /// <summary>Breach-like: a partner's key reads the whole customer list at night in half an hour, and tries the admin API.</summary>
+    private static void CustomerListDownload(DemoTraffic t, long start)
+    {
+        var partner = t.Consumer("cons_partner_fin");
+        for (var i = 0; i < 2_400; i++)
+            t.Request(start + i * 750 + t.Random.Next(0, 500), partner, "users-api", "GET", $"/api/customers/{20_000 + i}", 200,
+                clientIp: "203.0.113.200");
+        for (var i = 0; i < 60; i++)
+            t.Request(start + 1_800_000 + i * 5_000, partner, "users-api", "GET", "/api/admin/users", 403, error: "forbidden",
+                clientIp: "203.0.113.200");
     }
 
     /// <summary>The client's "our data looks wrong": one consumer deleted document 12345 at 03:17:42.</summary>
