@@ -57,6 +57,28 @@ public sealed class IncidentReportTests(StoaApp app) : IClassFixture<StoaApp>
     }
 
     [Fact]
+    public async Task An_export_made_for_an_incident_goes_on_its_timeline()
+    {
+        var (client, tenant, id) = await IncidentAsync("Evidence kept");
+        var response = await client.GetAsync($"/v1/audit/{tenant}/export/json?layer=requests&incident_id={id}");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await response.Content.ReadAsByteArrayAsync()));
+
+        var caller = Caller.From(TokenPrincipal.Create(new Stoa.Dashboard.Storage.ApiToken
+        {
+            Id = "op", Name = "alice", Role = Roles.Operator, Tenants = tenant, SecretHash = "x",
+        }, "Test"));
+        var file = await app.Services.GetRequiredService<Incidents>().GetAsync(caller, id);
+        var export = Assert.Single(file!.Entries, e => e.Kind == "export");
+        Assert.Contains($"1 rows", export.Text);
+        Assert.Contains(sha, export.Text);
+
+        var clientOfTenant = await app.ClientWithTokenAsync(Roles.Client, [tenant], ["cons_a"]);
+        await (await clientOfTenant.GetAsync($"/v1/audit/{tenant}/export/json?layer=requests&incident_id={id}")).ProblemAsync(400);
+        await (await client.GetAsync($"/v1/audit/{tenant}/export/json?layer=requests&incident_id=999999")).ProblemAsync(400);
+    }
+
+    [Fact]
     public async Task A_client_and_another_tenants_operator_get_no_report()
     {
         var (_, tenant, id) = await IncidentAsync("Private");

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Evidence;
+using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Export;
@@ -33,15 +34,20 @@ public static class ExportEndpoints
                 "business" => Job(q.BusinessFilter(), f => f.Window, (db, f) => db.Business(scope).Filter(f), "events"),
                 _ => Job(q.RequestFilter(), f => f.Window, (db, f) => db.Requests(scope).Filter(f), "logs"),
             };
+            // An export made for an incident (an operator's, of that tenant) goes on the incident's timeline too.
+            var incidentId = q.Integer("incident_id", 1, long.MaxValue);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
+            if (incidentId is { } incident
+                && (await http.RequestServices.GetRequiredService<Incidents>().GetAsync(Caller.From(http.User), incident))?.Incident.TenantId != scope.TenantId)
+                return ApiProblems.InvalidQuery([new QueryProblem("incident_id", $"The tenant has no incident {incidentId} that this caller works.")]);
             // At most two exports a tenant at once: a third waits for one of them rather than starving the store.
             var slot = http.RequestServices.GetRequiredService<ExportGate>().TryEnter(scope.TenantId);
             if (slot is null)
                 return ApiProblems.RetryLater(http, 429, ExportGate.RetryAfterSeconds, "Too many exports",
                     $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
             http.Response.RegisterForDispose(slot); // released when the request ends, whatever happens to it
-            return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "");
+            return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId);
         });
         return api;
     }
@@ -54,7 +60,7 @@ public static class ExportEndpoints
     private sealed record ExportJob(TimeWindow Window, string ArrayName, ExportRows Rows);
 
     private sealed class ExportResult(IDisposable slot, AuditScope scope, string layer, ExportFormat format, bool ascending,
-        ExportJob job, string queryString) : IResult
+        ExportJob job, string queryString, long? incidentId) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
@@ -96,6 +102,11 @@ public static class ExportEndpoints
             finally
             {
                 await audit.EndedAsync(record, outcome, progress);
+                if (incidentId is { } incident)
+                    await services.GetRequiredService<Incidents>().AddAsync(record.Caller, incident, "export",
+                        outcome is null
+                            ? $"Export {record.FileName} cut short after {progress.RowsSent:N0} rows."
+                            : $"Exported {record.FileName}: {outcome.Rows:N0} rows, {outcome.Bytes:N0} bytes, SHA-256 {outcome.Sha256}.");
             }
         }
     }
