@@ -7,10 +7,7 @@ namespace Stoa.Dashboard.Tests.Api;
 
 public sealed class ClientAccessTests(StoaApp app) : IClassFixture<StoaApp>
 {
-    private static Caller CallerOf(string role, params string[] tenants) => Caller.From(TokenPrincipal.Create(new ApiToken
-    {
-        Id = "op", Name = "ops@example", Role = role, Tenants = string.Join(' ', tenants), SecretHash = "x",
-    }, "Test"));
+    private static Caller CallerOf(string role, params string[] tenants) => Callers.Of(role, "ops@example", tenants);
 
     [Fact]
     public async Task Issuing_and_revoking_are_recorded_and_the_link_works_once()

@@ -14,10 +14,7 @@ public sealed class IncidentReportTests(StoaApp app) : IClassFixture<StoaApp>
         var tenant = StoaApp.NewTenant();
         var client = await app.OperatorAsync(tenant);
         await client.IngestAsync(tenant, Wire.Request("r1", StoaApp.Epoch.AddHours(-1)));
-        var caller = Caller.From(TokenPrincipal.Create(new Stoa.Dashboard.Storage.ApiToken
-        {
-            Id = "op", Name = "alice", Role = Roles.Operator, Tenants = tenant, SecretHash = "x",
-        }, "Test"));
+        var caller = Callers.Operator(tenant, "alice");
         var incidents = app.Services.GetRequiredService<Incidents>();
         var (incident, _) = await incidents.OpenAsync(caller, tenant, "breach", title, new TimeWindow(0, StoaApp.Epoch.ToUnixTimeMilliseconds()),
             "cons_x downloaded 40,000 customer records in an hour");
@@ -64,10 +61,7 @@ public sealed class IncidentReportTests(StoaApp app) : IClassFixture<StoaApp>
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await response.Content.ReadAsByteArrayAsync()));
 
-        var caller = Caller.From(TokenPrincipal.Create(new Stoa.Dashboard.Storage.ApiToken
-        {
-            Id = "op", Name = "alice", Role = Roles.Operator, Tenants = tenant, SecretHash = "x",
-        }, "Test"));
+        var caller = Callers.Operator(tenant, "alice");
         var file = await app.Services.GetRequiredService<Incidents>().GetAsync(caller, id);
         var export = Assert.Single(file!.Entries, e => e.Kind == "export");
         Assert.Contains($"1 rows", export.Text);

@@ -23,10 +23,7 @@ public sealed class BreachPageTests : StoreTestContext
         Services.AddSingleton<EntraGrants>();
     }
 
-    private static Caller Operator => Caller.From(TokenPrincipal.Create(new ApiToken
-    {
-        Id = "op", Name = "tester", Role = Roles.Operator, Tenants = "t1", SecretHash = "x",
-    }, "Test"));
+    private static Caller Operator => Callers.Operator("t1");
 
     private async Task SeedAsync()
     {

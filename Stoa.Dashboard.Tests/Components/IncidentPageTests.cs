@@ -11,10 +11,7 @@ namespace Stoa.Dashboard.Tests.Components;
 /// <summary>Incident records: opened, noted, searched, the GDPR clock of a breach read from the test clock, closed; operators only.</summary>
 public sealed class IncidentPageTests : StoreTestContext
 {
-    private static Caller Operator => Caller.From(TokenPrincipal.Create(new ApiToken
-    {
-        Id = "op", Name = "tester", Role = Roles.Operator, Tenants = "t1", SecretHash = "x",
-    }, "Test"));
+    private static Caller Operator => Callers.Operator("t1");
 
     private async Task<Incident> OpenAsync(string playbook = "breach", string title = "Customer list seen on a forum")
     {
