@@ -100,6 +100,28 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task Dark_mode_follows_the_system_until_chosen_and_the_choice_is_remembered()
+    {
+        var page = await app.SignedInPageAsync();
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await OpenAsync(page, "/?tenant=tenant_abc");
+        await page.Locator("#dark-mode[data-dark='true']").WaitForAsync(); // the system's dark
+
+        await page.ClickAsync("#dark-mode");
+        await page.Locator("#dark-mode[data-dark='false']").WaitForAsync();
+        await OpenAsync(page, "/timeline?tenant=tenant_abc"); // a full load: the choice, not the system, decides
+        await page.Locator("#dark-mode[data-dark='false']").WaitForAsync();
+        Assert.Equal("light", await page.EvaluateAsync<string>("localStorage.getItem('stoa-theme')"));
+    }
+
+    [Fact]
+    public async Task The_window_is_shown_with_its_dates_and_zone()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), "/timeline?tenant=tenant_abc&from=1970-01-01T00:00:00Z&to=2100-01-01T00:00:00Z");
+        Assert.Equal("1970-01-01 00:00 → 2100-01-01 00:00 UTC", (await page.Locator("#window-label").InnerTextAsync()).Trim());
+    }
+
+    [Fact]
     public async Task Times_show_in_the_chosen_zone_and_the_zone_is_named()
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}&tz=Europe/Paris");

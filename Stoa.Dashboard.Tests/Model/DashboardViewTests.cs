@@ -25,6 +25,14 @@ public sealed class DashboardViewTests
         Assert.Equal(query, view.Query());
     }
 
+    [Theory]
+    [InlineData("?from=2026-03-10T03:00:00Z&to=2026-03-11T12:00:00Z", "Mar 10 03:00 → Mar 11 12:00 UTC")]
+    [InlineData("?from=1970-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", "1970-01-01 00:00 → 2100-01-01 00:00 UTC")]
+    [InlineData("?from=2025-12-31T22:00:00Z&to=2026-01-01T02:00:00Z", "2025-12-31 22:00 → 2026-01-01 02:00 UTC")]
+    [InlineData("?from=2026-03-10T03:00:00Z&to=2026-03-10T04:00:00Z&tz=Europe/Paris", "Mar 10 04:00 → Mar 10 05:00 Europe/Paris")]
+    public void The_window_reads_with_its_dates_the_year_when_it_is_not_this_one_and_the_zone(string query, string expected) =>
+        Assert.Equal(expected, Parse(query).RangeText(_clock.GetUtcNow().ToUnixTimeMilliseconds()));
+
     [Fact]
     public void Presets_stay_relative_so_a_shared_link_means_the_last_n_hours()
     {

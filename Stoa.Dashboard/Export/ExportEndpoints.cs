@@ -130,7 +130,7 @@ public static class ExportEndpoints
 
     /// <summary>An operator's export of a whole layer and window: its bundle claims to hold every event of that window.</summary>
     private static bool Unfiltered(AuditScope scope, IQueryCollection query) =>
-        !scope.IsConsumerLimited && query.Keys.All(k => k is "layer" or "from" or "to" or "order");
+        !scope.IsConsumerLimited && query.Keys.All(k => k is "layer" or "from" or "to" or "hours" or "days" or "order" or "incident_id");
 
     /// <summary><c>stoa-audit_{tenant}_{layer}_{from}_{to}.{ext}</c>, times compact UTC; an open start reads <c>begin</c>.</summary>
     public static string FileName(string tenantId, string layer, TimeWindow window, long exportedAtMs, ExportFormat format)

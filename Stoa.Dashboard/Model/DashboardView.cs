@@ -67,6 +67,18 @@ public sealed record DashboardView(
     /// <summary>A timestamp in the view's zone, to the millisecond, naming the zone.</summary>
     public string Time(long unixMs) => Local(unixMs).ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + " " + ZoneName;
 
+    /// <summary>
+    /// The window as the app bar shows it: "Mar 10 03:00 → Mar 11 12:00 UTC", with the years when
+    /// either end is not in the current year ("2025-12-31 00:00 → 2026-01-01 00:00 UTC"), and the zone.
+    /// </summary>
+    public string RangeText(long nowMs)
+    {
+        var year = Local(nowMs).Year;
+        var (from, to) = (Local(FromMs), Local(ToMs));
+        var format = from.Year != year || to.Year != year ? "yyyy-MM-dd HH:mm" : "MMM d HH:mm";
+        return $"{from.ToString(format, CultureInfo.InvariantCulture)} → {to.ToString(format, CultureInfo.InvariantCulture)} {ZoneName}";
+    }
+
     public string ShortTime(long unixMs) => Local(unixMs).ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     /// <summary>A wall-clock time read in the view's zone ("2026-03-10 04:00:00", "2026-03-10T04:00"), as Unix milliseconds.</summary>

@@ -45,10 +45,11 @@ public sealed partial class MainLayout : IDisposable
         try
         {
             _browserZone = await JS.InvokeAsync<string>("stoa.timeZone");
+            _darkMode = await JS.InvokeAsync<bool>("stoa.theme.isDark");
         }
         catch (JSException)
         {
-            _browserZone = null; // the browser's zone stays UTC if the script is not there
+            _browserZone = null; // the browser's zone stays UTC, and the theme light, if the script is not there
         }
         if (_context?.View.TimeZoneParameter == DashboardView.BrowserZone) Refresh();
         StateHasChanged();
@@ -73,6 +74,20 @@ public sealed partial class MainLayout : IDisposable
         if (view.Tenant is not null && _caller is not null && _tenants.Contains(view.Tenant))
             scope = _caller.ReadScope(view.Tenant);
         _context = new DashboardContext(view, _caller!, scope, _tenants);
+    }
+
+    /// <summary>Switches dark mode and remembers the choice in this browser (otherwise the system's setting is followed).</summary>
+    private async Task ToggleDarkModeAsync()
+    {
+        _darkMode = !_darkMode;
+        try
+        {
+            await JS.InvokeVoidAsync("stoa.theme.remember", _darkMode);
+        }
+        catch (JSException)
+        {
+            // Not remembered (storage refused): this page still switches.
+        }
     }
 
     private Task ChangeTenantAsync(string tenant)

@@ -2,6 +2,15 @@
 window.stoa = {
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
 
+    // Dark or light: the choice remembered in this browser, else the system's (prefers-color-scheme).
+    theme: {
+        isDark: () => {
+            const chosen = localStorage.getItem("stoa-theme");
+            return chosen ? chosen === "dark" : window.matchMedia("(prefers-color-scheme: dark)").matches;
+        },
+        remember: dark => localStorage.setItem("stoa-theme", dark ? "dark" : "light"),
+    },
+
     // Downloads an export with the session cookie, reporting bytes and lines (rows of CSV/NDJSON)
     // to .NET as they arrive, then hands the file to the browser under the server's file name.
     download: async (url, progress) => {
