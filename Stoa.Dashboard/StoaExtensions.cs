@@ -100,6 +100,8 @@ public static class StoaExtensions
             if (!app.Environment.IsDevelopment()) pages.UseExceptionHandler("/Error", createScopeForErrors: true);
             pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         });
+        // Routing after the status-code pages, so a re-executed request (the 404 page) is routed again.
+        app.UseRouting();
         app.UseHubTokenFromQuery();
         app.UseSameSiteSessions();
         app.UseFailedAuthenticationLimit();

@@ -115,6 +115,34 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task A_bad_or_unknown_tenant_is_said_as_such_and_never_swapped_for_another()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), "/timeline?tenant=../etc");
+        await page.Locator("#bad-tenant").WaitForAsync();
+        Assert.Contains("tenant=..%2Fetc", page.Url.Replace("../", "..%2F")); // still the address asked for
+        await OpenAsync(page, "/timeline?tenant=tenant_nope");
+        await page.Locator("#no-tenant").WaitForAsync(); // an operator of every tenant may know it does not exist
+
+        var client = await app.SignedInPageAsync(Roles.Client, ["tenant_abc"], ["cons_xyz789"]);
+        await OpenAsync(client, "/timeline?tenant=tenant_nope");
+        var missing = await client.Locator("#no-access").InnerTextAsync();
+        await OpenAsync(client, "/timeline?tenant=tenant_globex");
+        Assert.Equal(missing, await client.Locator("#no-access").InnerTextAsync()); // the same answer for missing and not granted
+    }
+
+    [Fact]
+    public async Task An_unknown_address_is_a_404_page_with_a_way_back()
+    {
+        using var http = new HttpClient();
+        var response = await http.GetAsync($"{app.BaseUrl}/no/such/page");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        var page = await (await app.Browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync($"{app.BaseUrl}/no/such/page");
+        Assert.Equal("No page here", (await page.Locator("#not-found").InnerTextAsync()).Trim());
+        Assert.Equal("/", await page.Locator("#not-found-home").GetAttributeAsync("href"));
+    }
+
+    [Fact]
     public async Task The_window_is_shown_with_its_dates_and_zone()
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), "/timeline?tenant=tenant_abc&from=1970-01-01T00:00:00Z&to=2100-01-01T00:00:00Z");

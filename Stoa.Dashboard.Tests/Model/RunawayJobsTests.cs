@@ -25,10 +25,10 @@ public sealed class RunawayJobsTests(DemoApp app) : IClassFixture<DemoApp>
 
         Assert.Equal(["cons_reporting", "cons_scraper01"], episodes.Select(e => e.ConsumerId).Order());
         var stuck = episodes.Single(e => e.ConsumerId == "cons_reporting");
-        Assert.InRange(stuck.Hours, 4.9, 5.1);
+        Assert.InRange(stuck.Hours, 4.9, 6); // its five hours, and any ordinary request of its own within ten minutes of either end
         var scraper = episodes.Single(e => e.ConsumerId == "cons_scraper01");
-        Assert.InRange(scraper.Hours, 1.5, 2);
-        Assert.InRange(scraper.Requests, 1_500, 1_510); // its 1,500, and maybe an ordinary request of its own next to them
+        Assert.InRange(scraper.Hours, 1.5, 2.5);
+        Assert.InRange(scraper.Requests, 1_500, 1_530); // its 1,500, and maybe ordinary requests of its own next to them
         Assert.True(scraper.LongestPauseMs <= 7_000, $"longest pause {scraper.LongestPauseMs} ms");
     }
 

@@ -64,7 +64,8 @@ public sealed partial class MainLayout : IDisposable
     private void Refresh()
     {
         var view = DashboardView.Parse(Navigation.Uri, Clock, _browserZone);
-        if (view.Tenant is null && _tenants.Count > 0)
+        // No tenant chosen yet (not a bad one: that is shown as the problem it is, never swapped for another tenant).
+        if (view.Tenant is null && _tenants.Count > 0 && view.Problems.All(p => p.Parameter != "tenant"))
         {
             // No tenant chosen yet: the first one the caller may read, written into the URL so the link is complete.
             Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("tenant", _tenants[0]), replace: true);
