@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Stoa.Dashboard.Components.Pages;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Tests.Support;
@@ -38,6 +39,33 @@ public sealed class LivePageTests : StoreTestContext
         Assert.Contains("error-row", cut.Find(".live-row").ClassName);
     }
 
+    [Theory]
+    [InlineData("status_class=9", "status_class must be 1 to 5")]
+    [InlineData("status_class=five", "status_class must be 1 to 5")]
+    [InlineData("kind=bogus", "kind 'bogus' is not one of request, security, business")]
+    [InlineData("consumer_id=a%20b", "consumer_id: use")]
+    public void A_bad_filter_in_the_url_is_said_and_nothing_is_followed(string query, string problem)
+    {
+        var cut = RenderAt<LivePage>($"/live?tenant=t1&{query}");
+        Assert.Contains(problem, cut.WaitForElement("#live-filter-problem").TextContent);
+        // Nothing is followed (a page with a good filter subscribes at once: see the tests above).
+        Assert.Equal(0, Services.GetRequiredService<Stoa.Dashboard.Live.LiveFeed>().SubscriberCount);
+    }
+
+    [Fact]
+    public async Task Refusals_client_errors_and_server_errors_each_have_their_colour()
+    {
+        var cut = RenderAt<LivePage>("/live?tenant=t1");
+        await StoreAsync("t1", Make.Request(Now, status: 404, path: "/404"), Make.Request(Now, status: 503, path: "/503"),
+            Make.Request(Now, status: 429, path: "/429"), Make.Request(Now, status: 200, path: "/200"));
+        cut.WaitForAssertion(() => Assert.Equal(4, Count(cut)));
+        string Class(string path) => cut.Find($".live-row[data-path='{path}']").ClassName!;
+        Assert.Contains("client-error-row", Class("/404"));
+        Assert.Contains("server-error-row", Class("/503"));
+        Assert.Contains("refused-row", Class("/429"));
+        Assert.DoesNotContain("error-row", Class("/200"));
+    }
+
     [Fact]
     public async Task Pause_counts_arrivals_and_resume_shows_them_all()
     {
@@ -49,6 +77,7 @@ public sealed class LivePageTests : StoreTestContext
         await StoreAsync("t1", Make.Request(Now.AddSeconds(1)), Make.Request(Now.AddSeconds(2)));
         await StoreAsync("t1", Make.Business(Now.AddSeconds(3)));
         cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("#live-waiting").TextContent));
+        Assert.Equal("Resume (3 new)", cut.Find("#live-resume").TextContent.Trim());
         Assert.Equal(1, Count(cut));
 
         cut.Find("#live-resume").Click();

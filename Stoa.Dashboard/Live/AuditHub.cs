@@ -11,12 +11,8 @@ public sealed record HubFilter(string? ConsumerId = null, int? StatusClass = nul
 {
     public LiveFilter ToLiveFilter()
     {
-        EventKind? kind = Kind is null ? null
-            : Enum.TryParse<EventKind>(Kind, ignoreCase: true, out var k) ? k
-            : throw new HubException($"kind '{Kind}' is not one of request, security, business.");
-        if (StatusClass is < 1 or > 5) throw new HubException("status_class must be 1 to 5 (2 for 2xx, 5 for 5xx).");
-        if (ConsumerId is not null && !Identifiers.IsValid(ConsumerId)) throw new HubException($"consumer_id: use {Identifiers.Rule}.");
-        return new LiveFilter(ConsumerId, StatusClass, Method?.ToUpperInvariant(), PathPrefix, kind);
+        var (filter, problem) = LiveFilter.Read(ConsumerId, StatusClass?.ToString(System.Globalization.CultureInfo.InvariantCulture), Method, PathPrefix, Kind);
+        return filter ?? throw new HubException(problem);
     }
 }
 

@@ -4,6 +4,29 @@ namespace Stoa.Dashboard.Model;
 public sealed record LiveFilter(string? ConsumerId = null, int? StatusClass = null, string? Method = null, string? PathPrefix = null,
     EventKind? Kind = null)
 {
+    /// <summary>
+    /// A filter from the API's words (the hub's arguments, the live page's query), or what is wrong
+    /// with them: one rule for both, so a bad value is refused the same way everywhere.
+    /// </summary>
+    public static (LiveFilter? Filter, string? Problem) Read(string? consumerId, string? statusClass, string? method, string? pathPrefix, string? kind)
+    {
+        EventKind? parsedKind = null;
+        if (kind is not null)
+        {
+            if (!Enum.TryParse<EventKind>(kind, ignoreCase: true, out var k) || !Enum.IsDefined(k) || int.TryParse(kind, out _))
+                return (null, $"kind '{kind}' is not one of request, security, business.");
+            parsedKind = k;
+        }
+        int? parsedClass = null;
+        if (statusClass is not null)
+        {
+            if (!int.TryParse(statusClass, out var c) || c is < 1 or > 5) return (null, "status_class must be 1 to 5 (2 for 2xx, 5 for 5xx).");
+            parsedClass = c;
+        }
+        if (consumerId is not null && !Identifiers.IsValid(consumerId)) return (null, $"consumer_id: use {Identifiers.Rule}.");
+        return (new LiveFilter(consumerId, parsedClass, method?.ToUpperInvariant(), pathPrefix, parsedKind), null);
+    }
+
     public bool Matches(AuditEvent e)
     {
         if (Kind is { } kind && e.Kind != kind) return false;

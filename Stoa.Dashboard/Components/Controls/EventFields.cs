@@ -18,7 +18,10 @@ public static class EventFields
     /// <summary>How a stream row stands out: errors, security events, business changes.</summary>
     public static string RowClass(AuditEvent e) => e switch
     {
-        RequestEvent { StatusCode: >= 400 } => "error-row",
+        // Server errors, refusals (401/403, 429) and other client errors each have their own colour.
+        RequestEvent { StatusCode: >= 500 } => "error-row server-error-row",
+        RequestEvent { StatusCode: 401 or 403 or 429 } => "error-row refused-row",
+        RequestEvent { StatusCode: >= 400 } => "error-row client-error-row",
         { Kind: EventKind.Security } => "security-row",
         { Kind: EventKind.Business } => "business-row",
         _ => "",

@@ -33,13 +33,15 @@ public sealed partial class LivePage
     [Parameter] public int Capacity { get; set; } = 2000;
 
     [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
-    [SupplyParameterFromQuery(Name = "status_class")] public int? StatusClass { get; set; }
+    [SupplyParameterFromQuery(Name = "status_class")] public string? StatusClass { get; set; }
     [SupplyParameterFromQuery] public string? Method { get; set; }
     [SupplyParameterFromQuery(Name = "path_prefix")] public string? PathPrefix { get; set; }
     [SupplyParameterFromQuery] public string? Kind { get; set; }
 
-    private LiveFilter Filter => new(ConsumerId, StatusClass, Method?.ToUpperInvariant(), PathPrefix,
-        Enum.TryParse<EventKind>(Kind, ignoreCase: true, out var kind) ? kind : null);
+    /// <summary>The URL's filter as the hub reads it; a bad value is shown, not ignored (then nothing is followed).</summary>
+    private (LiveFilter? Filter, string? Problem) Asked => LiveFilter.Read(ConsumerId, StatusClass, Method, PathPrefix, Kind);
+
+    private LiveFilter Filter => Asked.Filter ?? new LiveFilter();
 
     private string FilterText => Filter is var f && f == new LiveFilter() ? "none (consumer_id, status_class, method, path_prefix and kind in the URL narrow it)"
         : string.Join(", ", new[] { f.ConsumerId is null ? null : $"consumer {f.ConsumerId}", f.StatusClass is null ? null : $"{f.StatusClass}xx",
@@ -48,14 +50,14 @@ public sealed partial class LivePage
     protected override async Task OnParametersSetAsync()
     {
         var scope = Context?.Scope;
-        var key = $"{scope}|{Filter}";
+        var key = $"{scope}|{Filter}|{Asked.Problem}";
         _tail ??= new LiveTail(Capacity, Filter, Clock);
         if (key == _filterKey) return;
         _filterKey = key;
         await StopAsync();
         _tail = new LiveTail(Capacity, Filter, Clock);
         _scope = scope;
-        if (scope is null) return;
+        if (scope is null || Asked.Problem is not null) return;
 
         _channel = Channel.CreateUnbounded<IReadOnlyList<AuditEvent>>(new UnboundedChannelOptions { SingleReader = true });
         _stop = new CancellationTokenSource();
