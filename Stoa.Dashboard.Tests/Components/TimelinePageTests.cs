@@ -24,6 +24,21 @@ public sealed class TimelinePageTests : StoreTestContext
             Make.Request(ThreeAm.AddHours(1), "cons_a", path: "/api/later")); // 04:00 is outside: 'to' is exclusive
     }
 
+    [Theory]
+    [InlineData("/timeline?tenant=t1&days=2", "desc")] // a window ending now: what just happened on top
+    [InlineData(Hour, "asc")] // a fixed window: the story in order
+    [InlineData("/timeline?tenant=t1&days=2&order=asc", "asc")]
+    [InlineData(Hour + "&order=desc", "desc")]
+    public async Task Newest_first_for_a_window_ending_now_oldest_first_for_a_fixed_one_unless_the_url_says(string url, string order)
+    {
+        await SeedAsync();
+        var cut = RenderAt<TimelinePage>(url);
+        cut.WaitForAssertion(() => Assert.Equal(order, cut.Find("#order-toggle").GetAttribute("data-order")), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.True(cut.FindAll("#event-stream tbody tr").Count >= 2), TimeSpan.FromSeconds(10));
+        var times = cut.FindAll("#event-stream tbody tr").Select(r => r.GetAttribute("data-time")!).ToList();
+        Assert.Equal(order == "asc" ? times.Order(StringComparer.Ordinal) : times.OrderDescending(StringComparer.Ordinal), times);
+    }
+
     [Fact]
     public async Task Stream_merges_every_layer_in_time_order_and_counts_match()
     {

@@ -19,10 +19,18 @@ public sealed partial class TimelinePage
 
     [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
 
-    /// <summary><c>order=desc</c> for newest first; oldest first by default, as a story reads.</summary>
+    /// <summary>
+    /// <c>order=asc|desc</c>. Without it: newest first for a window that ends now (a preset: what just
+    /// happened is on top), oldest first for a fixed window (an incident reads as a story).
+    /// </summary>
     [SupplyParameterFromQuery] public string? Order { get; set; }
 
-    private bool Ascending => Order != "desc";
+    private bool Ascending => Order switch
+    {
+        "asc" => true,
+        "desc" => false,
+        _ => View.Preset is null,
+    };
 
     protected override bool FollowsLive => true;
 
