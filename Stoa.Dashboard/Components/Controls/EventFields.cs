@@ -15,6 +15,30 @@ public static class EventFields
             .Where(f => f.Item2.Length > 0)
             .ToList();
 
+    /// <summary>
+    /// A JSON object (a security event's details) as key/value pairs to show as chips: text as it is
+    /// (no <c>\u0026</c> escapes), anything else as compact JSON. Not an object: one pair with no key.
+    /// </summary>
+    public static List<(string? Key, string Value)> Pairs(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return [];
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object) return [(null, json)];
+            return document.RootElement.EnumerateObject()
+                .Select(p => ((string?)p.Name, p.Value.ValueKind == System.Text.Json.JsonValueKind.String ? p.Value.GetString()! : Compact(p.Value)))
+                .ToList();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [(null, json)];
+        }
+    }
+
+    private static string Compact(System.Text.Json.JsonElement value) => System.Text.Json.JsonSerializer.Serialize(value,
+        new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     /// <summary>How a stream row stands out: errors, security events, business changes.</summary>
     public static string RowClass(AuditEvent e) => e switch
     {
