@@ -60,6 +60,14 @@ public sealed record WeeklyReview(string TenantId, long WeekStartMs, WeeklyTrend
             bruteForce.OrderByDescending(b => b.Count).ToList(), marks);
     }
 
+    /// <summary>Records that someone reviewed the tenant's week (the caller records the <c>admin_action</c>).</summary>
+    public static async Task MarkReviewedAsync(AuditDbContext db, string tenantId, long weekStartMs, string reviewer, long nowMs,
+        CancellationToken ct = default)
+    {
+        db.WeeklyReviews.Add(new WeeklyReviewMark { TenantId = tenantId, WeekStartMs = weekStartMs, ReviewedBy = reviewer, ReviewedAtMs = nowMs });
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Whether the last complete week of the tenant is reviewed (the triage page's reminder).</summary>
     public static Task<bool> LastWeekReviewedAsync(AuditDbContext db, string tenantId, long nowMs, CancellationToken ct = default)
     {

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Components.Controls;
 using Stoa.Dashboard.Evidence;
+using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Components.Pages;
@@ -39,15 +39,10 @@ public sealed partial class ExportPage
 
     protected override async Task LoadAsync(AuditDbContext db, CancellationToken ct)
     {
-        var consumer = Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null;
-        _rows = LayerName switch
-        {
-            "security" => await db.Security(Scope).InWindow(View.Window).LongCountAsync(ct),
-            "business" => await db.Business(Scope).InWindow(View.Window).LongCountAsync(ct),
-            _ => await db.Requests(Scope).Filter(new RequestFilter { Window = View.Window, ConsumerId = consumer }).LongCountAsync(ct),
-        };
-        if (Context.Caller.Role == Roles.Operator)
-            _consumers = await db.Requests(Scope).InWindow(View.Window).Select(r => r.ConsumerId).Distinct().OrderBy(c => c).ToListAsync(ct);
+        var isOperator = Context!.Caller.Role == Roles.Operator;
+        var choice = await ExportChoice.LoadAsync(db, Scope, LayerName, View.Window, isOperator && LayerName == "requests" ? ConsumerId : null,
+            listConsumers: isOperator, ct);
+        (_rows, _consumers) = (choice.Rows, choice.Consumers.ToList());
     }
 
     /// <summary>The contract's export URL for what is chosen (<c>bundle</c>: with proof): the same endpoint scripts use.</summary>
