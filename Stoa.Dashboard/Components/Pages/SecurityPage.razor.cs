@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Components.Controls;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
@@ -47,15 +46,14 @@ public sealed partial class SecurityPage
         _series = _overview.CountsByType.OrderBy(t => Array.IndexOf(AuditVocabulary.SecurityEventTypes, t.Key))
             .Select(t => new ChartSeries(t.Key, Palette[Array.IndexOf(AuditVocabulary.SecurityEventTypes, t.Key) % Palette.Length], t.Value))
             .ToList();
-        _total = await db.Security(Scope).Filter(filter).LongCountAsync(ct);
-        var page = await db.Security(Scope).Filter(filter).PageAsync(new PageRequest(PageSize, Ascending, null), ct);
-        (_events, _next) = (page.Items, page.NextCursor);
+        var list = await EventLists.SecurityAsync(db, Scope, filter, PageSize, Ascending, cursor: null, ct);
+        (_total, _events, _next) = (list.Total!.Value, list.Items, list.NextCursor);
     }
 
     private async Task LoadMoreAsync()
     {
         await using var db = await Store.CreateDbContextAsync();
-        var page = await db.Security(Scope).Filter(Filter()).PageAsync(new PageRequest(PageSize, Ascending, PageCursor.TryDecode(_next!)), CancellationToken.None);
+        var page = await EventLists.SecurityAsync(db, Scope, Filter(), PageSize, Ascending, _next);
         _events.AddRange(page.Items);
         _next = page.NextCursor;
     }
