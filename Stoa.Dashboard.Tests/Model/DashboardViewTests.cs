@@ -33,6 +33,12 @@ public sealed class DashboardViewTests
     public void The_window_reads_with_its_dates_the_year_when_it_is_not_this_one_and_the_zone(string query, string expected) =>
         Assert.Equal(expected, Parse(query).RangeText(_clock.GetUtcNow().ToUnixTimeMilliseconds()));
 
+    [Theory]
+    [InlineData(1, "1 change")]
+    [InlineData(0, "0 changes")]
+    [InlineData(12_345, "12,345 changes")]
+    public void Counts_read_as_words(long n, string expected) => Assert.Equal(expected, Formats.Count(n, "change"));
+
     [Fact]
     public void Presets_stay_relative_so_a_shared_link_means_the_last_n_hours()
     {

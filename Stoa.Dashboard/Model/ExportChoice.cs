@@ -22,4 +22,8 @@ public sealed record ExportChoice(long Rows, IReadOnlyList<string> Consumers)
             : [];
         return new ExportChoice(rows, consumers);
     }
+
+    /// <summary>Every consumer the scope has seen requests from, for choosing a client's consumers (the access page).</summary>
+    public static Task<List<string>> KnownConsumersAsync(AuditDbContext db, AuditScope scope, CancellationToken ct = default) =>
+        db.Requests(scope).Select(r => r.ConsumerId).Distinct().OrderBy(c => c).ToListAsync(ct);
 }

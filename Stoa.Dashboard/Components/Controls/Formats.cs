@@ -7,6 +7,9 @@ public static class Formats
 {
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>"1 change", "2 changes": the count with its noun, singular for one.</summary>
+    public static string Count(long n, string noun, string? plural = null) => $"{Count(n)} {(n == 1 ? noun : plural ?? noun + "s")}";
+
     public static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     public static string Bytes(long bytes) => bytes switch
