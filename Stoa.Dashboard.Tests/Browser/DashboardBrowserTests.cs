@@ -171,6 +171,12 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         }
         await OpenAsync(page, "/?tenant=tenant_abc&days=14");
         Assert.Equal("my-saas-client cons_xyz789", (await page.Locator("#top-consumers tbody tr").AllInnerTextsAsync()).Single().Split('\t')[0].Trim());
+        // Its own words, none of the operator's workflows.
+        Assert.Equal("Your API activity", (await page.Locator("#triage-heading").InnerTextAsync()).Trim());
+        Assert.Equal("Your API activity", (await page.Locator("#nav-home").InnerTextAsync()).Trim());
+        var menu = await page.InnerTextAsync(".mud-navmenu");
+        foreach (var operatorOnly in new[] { "Playbooks", "Answer the client", "Incidents", "Client access" })
+            Assert.DoesNotContain(operatorOnly, menu);
         await OpenAsync(page, "/consumers/cons_scraper01?tenant=tenant_abc&days=14");
         await page.WaitForSelectorAsync("#unknown-consumer");
         // Another tenant is not offered, and asking for it by URL shows nothing of it.
