@@ -21,6 +21,9 @@ public sealed class DemoData(IDbContextFactory<AuditDbContext> factory, EventWri
         return !await db.Requests.AnyAsync(ct) && !await db.SecurityEvents.AnyAsync(ct) && !await db.BusinessEvents.AnyAsync(ct);
     }
 
+    /// <summary>A seed from the tenant id that is the same in every process (string.GetHashCode is randomised per process).</summary>
+    private static int StableSeed(string text) => text.Aggregate(17, (hash, c) => unchecked(hash * 31 + c)) & 0xffff;
+
     /// <summary>Loads the demo data set; returns how many events were stored.</summary>
     public async Task<int> LoadAsync(CancellationToken ct = default)
     {
@@ -28,7 +31,7 @@ public sealed class DemoData(IDbContextFactory<AuditDbContext> factory, EventWri
         var total = 0;
         foreach (var tenant in DemoTenants.All)
         {
-            var traffic = new DemoTraffic(tenant, now, seed: tenant.Id.GetHashCode(StringComparison.Ordinal) & 0xffff);
+            var traffic = new DemoTraffic(tenant, now, seed: StableSeed(tenant.Id));
             traffic.Everyday(Days);
             if (tenant.Id == DemoTenants.Abc.Id) DemoIncidents.AddTo(traffic);
             foreach (var chunk in traffic.Batches(5_000))

@@ -6,8 +6,9 @@ namespace Stoa.Dashboard.Model;
 
 /// <summary>
 /// A stretch of one consumer's traffic that looks like a job nobody stopped: at least
-/// <see cref="RunawayOptions.MinHours"/> long, no pause longer than <see cref="RunawayOptions.MaxPauseMinutes"/>
-/// between two requests, and at least <see cref="RunawayOptions.MinRequestsPerMinute"/> on average.
+/// <see cref="RunawayOptions.MinHours"/> long, at least <see cref="RunawayOptions.MinRequestsPerMinute"/>
+/// in every ten minutes of it (sustained, not a burst inside ordinary traffic), and no pause longer than
+/// <see cref="RunawayOptions.MaxPauseMinutes"/> between two requests.
 /// </summary>
 public sealed record RunawayEpisode(string ConsumerId, string ConsumerName, long StartMs, long EndMs, long Requests, long LongestPauseMs)
 {
@@ -24,6 +25,8 @@ public sealed record RunawayEpisode(string ConsumerId, string ConsumerName, long
 /// </summary>
 public static class RunawayJobs
 {
+    private const long SliceMs = 10 * 60_000;
+
     public static async Task<IReadOnlyList<RunawayEpisode>> FindAsync(AuditDbContext db, AuditScope scope, TimeWindow window,
         RunawayOptions options, CancellationToken ct = default)
     {
@@ -33,29 +36,48 @@ public static class RunawayJobs
         var maxPause = (long)(options.MaxPauseMinutes * 60_000);
         var minLength = (long)(options.MinHours * 3_600_000);
         var episodes = new List<RunawayEpisode>();
+        var perSlice = (long)Math.Ceiling(options.MinRequestsPerMinute * SliceMs / 60_000.0);
         foreach (var (id, name) in candidates)
         {
-            long start = -1, last = -1, count = 0, longest = 0;
-            void Close()
+            // A run of consecutive ten-minute slices, each with at least perSlice requests, no pause over maxPause inside.
+            long runStart = -1, runLast = -1, runCount = 0, longest = 0;
+            // The slice being read: its index, first and last request, count and longest inner pause.
+            long slice = long.MinValue, sliceFirst = 0, sliceLast = 0, sliceCount = 0, sliceLongest = 0;
+            void CloseRun()
             {
-                if (count > 1 && last - start >= minLength && count / Math.Max(1.0, (last - start) / 60_000.0) >= options.MinRequestsPerMinute)
-                    episodes.Add(new RunawayEpisode(id, name, start, last, count, longest));
+                if (runStart >= 0 && runLast - runStart >= minLength)
+                    episodes.Add(new RunawayEpisode(id, name, runStart, runLast, runCount, longest));
+                runStart = -1;
+            }
+            void EndSlice()
+            {
+                if (slice == long.MinValue) return;
+                var dense = sliceCount >= perSlice && sliceLongest <= maxPause;
+                if (!dense) { CloseRun(); return; }
+                var follows = runStart >= 0 && sliceFirst - runLast <= maxPause && sliceFirst / SliceMs - runLast / SliceMs == 1;
+                if (!follows)
+                {
+                    CloseRun();
+                    (runStart, runCount, longest) = (sliceFirst, 0, 0);
+                }
+                else longest = Math.Max(longest, sliceFirst - runLast);
+                (runLast, runCount, longest) = (sliceLast, runCount + sliceCount, Math.Max(longest, sliceLongest));
             }
             await foreach (var at in db.Requests(scope)
                 .Where(r => r.ConsumerId == id && r.TimestampMs >= from && r.TimestampMs < to && r.StatusCode != 401 && r.StatusCode != 403)
                 .OrderBy(r => r.TimestampMs).Select(r => r.TimestampMs).AsAsyncEnumerable().WithCancellation(ct))
             {
-                if (start >= 0 && at - last > maxPause)
+                if (at / SliceMs != slice)
                 {
-                    Close();
-                    start = -1;
+                    EndSlice();
+                    (slice, sliceFirst, sliceCount, sliceLongest) = (at / SliceMs, at, 0, 0);
                 }
-                if (start < 0) (start, count, longest) = (at, 0, 0);
-                else longest = Math.Max(longest, at - last);
-                last = at;
-                count++;
+                else sliceLongest = Math.Max(sliceLongest, at - sliceLast);
+                sliceLast = at;
+                sliceCount++;
             }
-            if (start >= 0) Close();
+            EndSlice();
+            CloseRun();
         }
         return episodes.OrderByDescending(e => e.Requests).ToList();
     }
