@@ -33,6 +33,16 @@ public sealed class DashboardViewTests
     public void The_window_reads_with_its_dates_the_year_when_it_is_not_this_one_and_the_zone(string query, string expected) =>
         Assert.Equal(expected, Parse(query).RangeText(_clock.GetUtcNow().ToUnixTimeMilliseconds()));
 
+    [Fact]
+    public void Export_links_name_the_tenant_format_parameters_and_the_views_window_unless_given()
+    {
+        var view = Parse("?tenant=tenant_abc&from=2026-03-10T03:00:00Z&to=2026-03-10T04:00:00Z");
+        Assert.Equal("/v1/audit/tenant_abc/export/csv?consumer_id=cons_a&from=2026-03-10T03:00:00.000Z&to=2026-03-10T04:00:00.000Z",
+            view.ExportLink("csv", ("consumer_id", "cons_a"), ("method", null)));
+        Assert.Equal("/v1/audit/tenant_abc/export/bundle?layer=requests&from=2026-03-10T03:17:42.123Z&to=2026-03-10T03:17:42.124Z&path=/api/a%20b%26c",
+            view.ExportLink("bundle", ("layer", "requests"), ("from", "2026-03-10T03:17:42.123Z"), ("to", "2026-03-10T03:17:42.124Z"), ("path", "/api/a b&c")));
+    }
+
     [Theory]
     [InlineData(1, "1 change")]
     [InlineData(0, "0 changes")]

@@ -123,6 +123,18 @@ public sealed record DashboardView(
 
     public string Link(string path, IDictionary<string, string?>? extra = null) => path + Query(extra);
 
+    /// <summary>
+    /// The API's export of this view's tenant (<c>/v1/audit/{tenant}/export/{format}</c>, the endpoint
+    /// scripts use): the parameters given, in order, then this view's window unless they name one.
+    /// </summary>
+    public string ExportLink(string format, params (string Name, string? Value)[] parameters)
+    {
+        var query = parameters.Select(p => new KeyValuePair<string, string?>(p.Name, p.Value)).ToList();
+        if (!parameters.Any(p => p.Name is "from" or "to"))
+            query.AddRange([new("from", AuditTime.Print(FromMs)), new("to", AuditTime.Print(ToMs))]);
+        return $"/v1/audit/{Tenant}/export/{format}" + QueryString(query);
+    }
+
     /// <summary>The permanent link of one event: its number and tenant, and this view's zone; no window, since the event fixes its own time.</summary>
     public string EventLink(long seq) => $"/events/{seq}" + QueryString(
     [

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using Stoa.Dashboard.Components.Controls;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
 
@@ -69,11 +70,8 @@ public sealed partial class AnswerPage
     }));
 
     /// <summary>The bundle of exactly this request (its consumer, method, path and millisecond), with its proof.</summary>
-    private string ProofLink(RequestEvent r) => $"/v1/audit/{View.Tenant}/export/bundle" + Microsoft.AspNetCore.Http.QueryString.Create(new KeyValuePair<string, string?>[]
-    {
-        new("layer", "requests"), new("from", AuditTime.Print(r.TimestampMs)), new("to", AuditTime.Print(r.TimestampMs + 1)),
-        new("consumer_id", r.ConsumerId), new("method", r.Method), new("path", r.Path),
-    });
+    private string ProofLink(RequestEvent r) => View.ExportLink("bundle", ("layer", "requests"), ("from", AuditTime.Print(r.TimestampMs)),
+        ("to", AuditTime.Print(r.TimestampMs + 1)), ("consumer_id", r.ConsumerId), ("method", r.Method), ("path", r.Path));
 
     /// <summary>A data-corruption incident over the searched window, the answer as its first finding, linked to this question.</summary>
     private async Task OpenIncidentAsync()
@@ -86,16 +84,5 @@ public sealed partial class AnswerPage
         else Snackbar.Add(problem!, Severity.Warning);
     }
 
-    private async Task CopyAsync()
-    {
-        try
-        {
-            await JS.InvokeVoidAsync("navigator.clipboard.writeText", _answer!.Sentence());
-            Snackbar.Add("Answer copied", Severity.Success);
-        }
-        catch (JSException)
-        {
-            Snackbar.Add("The browser refused the clipboard; copy the answer by hand.", Severity.Warning);
-        }
-    }
+    private Task CopyAsync() => Clipboard.CopyAsync(JS, Snackbar, _answer!.Sentence(), "Answer");
 }

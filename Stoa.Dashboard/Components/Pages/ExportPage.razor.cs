@@ -46,17 +46,8 @@ public sealed partial class ExportPage
     }
 
     /// <summary>The contract's export URL for what is chosen (<c>bundle</c>: with proof): the same endpoint scripts use.</summary>
-    public string DownloadUrl(string format)
-    {
-        var query = new Dictionary<string, string?>
-        {
-            ["layer"] = LayerName,
-            ["from"] = AuditTime.Print(View.FromMs),
-            ["to"] = AuditTime.Print(View.ToMs),
-            ["consumer_id"] = Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null,
-        };
-        return $"/v1/audit/{View.Tenant}/export/{format}" + Microsoft.AspNetCore.Http.QueryString.Create(query.Where(kv => kv.Value is not null));
-    }
+    public string DownloadUrl(string format) => View.ExportLink(format, ("layer", LayerName), ("from", AuditTime.Print(View.FromMs)),
+        ("to", AuditTime.Print(View.ToMs)), ("consumer_id", Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null));
 
     private double? ProgressPercent => FormatName is "csv" or "ndjson" && _rows > 0
         ? Math.Min(100, 100.0 * Math.Max(0, _lines - (FormatName == "csv" ? 1 : 0)) / _rows)
