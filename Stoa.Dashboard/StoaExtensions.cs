@@ -12,6 +12,7 @@ using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Export;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Live;
+using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard;
@@ -34,6 +35,7 @@ public static class StoaExtensions
         services.AddAuditStore(builder.Configuration, builder.Environment);
         services.AddSingleton<EventWriter>();
         services.AddEvidence(builder.Configuration, builder.Environment);
+        services.AddRetention(builder.Configuration, builder.Environment);
         services.AddSingleton<IngestGate>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TenantAccess>();
@@ -127,6 +129,11 @@ public static class StoaExtensions
         reads.MapQuotas();
         reads.MapChainCheck();
         reads.MapReports();
+        reads.MapRetentionReads();
+        app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })
+            .DisableAntiforgery()
+            .RequireRateLimiting(RateLimits.Reads)
+            .MapRetentionChanges();
         app.MapSigningKeys();
 
         app.MapHub<AuditHub>(AuditHub.Path);

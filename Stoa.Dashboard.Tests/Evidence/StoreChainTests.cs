@@ -113,7 +113,7 @@ public sealed class StoreChainTests(StoaApp app) : IClassFixture<StoaApp>
 
         // Whoever can write the file rewrites seq 3 onwards and re-hashes every head after it: no link breaks.
         await ExecuteAsync($"UPDATE request_events SET consumer_id = 'cons_nobody' WHERE tenant_id = '{tenant}' AND seq >= 3");
-        var head = (await ChainReader.HeadAtAsync(Factory, tenant, 2, default))!;
+        var head = (await ChainReader.HeadAtAsync(Factory, app.Services.GetRequiredService<Stoa.Dashboard.Retention.ArchiveDirectory>(), tenant, 2, default))!;
         var rehashed = new List<(EventKind Kind, long Id, byte[] Head)>();
         await foreach (var e in ChainReader.ReadAsync(Factory, tenant, 3, long.MaxValue))
         {

@@ -12,6 +12,7 @@ using Stoa.Dashboard.Configuration;
 using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Tests.Support;
@@ -37,6 +38,7 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConfiguration>(configuration);
         Services.AddAuditStore(configuration, new TestEnvironment(_folder));
         Services.AddEvidence(configuration, new TestEnvironment(_folder));
+        Services.AddRetention(configuration, new TestEnvironment(_folder));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<EventWriter>();
         Services.AddSingleton<AdminActions>();

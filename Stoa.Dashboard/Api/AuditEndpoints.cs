@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Api;
@@ -13,15 +14,15 @@ public static class AuditEndpoints
     public static RouteGroupBuilder MapAuditReads(this RouteGroupBuilder api)
     {
         api.MapGet("/audit/{tenant_id}", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
-            ReadPageAsync(http, tenantId, "logs", defaultLimit: 100,
+            ReadPageAsync(http, tenantId, "requests", "logs", defaultLimit: 100,
                 q => q.RequestFilter(), (db, scope, f) => db.Requests(scope).Filter(f), EventJson.Write));
 
         api.MapGet("/audit/{tenant_id}/security", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
-            ReadPageAsync(http, tenantId, "events", defaultLimit: 1000,
+            ReadPageAsync(http, tenantId, "security", "events", defaultLimit: 1000,
                 q => q.SecurityFilter(), (db, scope, f) => db.Security(scope).Filter(f), EventJson.Write));
 
         api.MapGet("/audit/{tenant_id}/business", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
-            ReadPageAsync(http, tenantId, "events", defaultLimit: 1000,
+            ReadPageAsync(http, tenantId, "business", "events", defaultLimit: 1000,
                 q => q.BusinessFilter(), (db, scope, f) => db.Business(scope).Filter(f), EventJson.Write));
 
         api.MapGet("/audit/{tenant_id}/events/{seq}", ReadOneAsync);
@@ -32,9 +33,10 @@ public static class AuditEndpoints
 
     /// <summary>
     /// The shape every read shares: check the tenant id, authorise, read the parameters (all problems
-    /// at once), run one keyset page, and write <c>{"logs"|"events": [...], "count", "next_cursor"}</c>.
+    /// at once), run one keyset page, and write <c>{"logs"|"events": [...], "count", "next_cursor"}</c>;
+    /// a window reaching into archived days gets the <c>Stoa-Archived-Days</c> header.
     /// </summary>
-    private static async Task<IResult> ReadPageAsync<TFilter, TRow>(HttpContext http, string tenantId, string arrayName,
+    private static async Task<IResult> ReadPageAsync<TFilter, TRow>(HttpContext http, string tenantId, string layer, string arrayName,
         int defaultLimit, Func<QueryReader, TFilter> readFilter,
         Func<AuditDbContext, AuditScope, TFilter, IQueryable<TRow>> query, Action<Utf8JsonWriter, TRow> write)
         where TRow : AuditEvent
@@ -51,6 +53,8 @@ public static class AuditEndpoints
         var factory = http.RequestServices.GetRequiredService<IDbContextFactory<AuditDbContext>>();
         await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
         var result = await query(db, scope, filter).PageAsync(page, http.RequestAborted);
+        var window = filter switch { RequestFilter r => r.Window, SecurityFilter s => s.Window, BusinessFilter b => b.Window, _ => TimeWindow.All };
+        await ArchiveNotice.AddHeaderAsync(http, factory, scope.TenantId, layer, window);
 
         return new JsonBody(async (w, ct) =>
         {

@@ -18,6 +18,13 @@ public static partial class AuditTime
 
     public static string Print(DateTimeOffset time) => Print(time.ToUnixTimeMilliseconds());
 
+    /// <summary>The UTC midnight that starts the day of <paramref name="unixMs"/>.</summary>
+    public static long DayStart(long unixMs) => unixMs - (((unixMs % DayMs) + DayMs) % DayMs);
+
+    /// <summary><c>2026-03-11</c>: a UTC day as archive files and their listings name it.</summary>
+    public static string PrintDay(long unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     /// <summary>Parses RFC 3339 (date, <c>T</c>, time, optional fraction, <c>Z</c> or ±hh:mm); sub-millisecond digits are truncated.</summary>
     public static bool TryParse(string? text, out long unixMs)
     {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Export;
 using Stoa.Dashboard.Storage;
+using Stoa.Dashboard.Retention;
 
 namespace Stoa.Dashboard.Evidence;
 
@@ -20,7 +21,7 @@ public sealed record BundleClaims(string Query, bool Complete);
 /// written, one chunk in memory at a time; all reads stop at the last seq of the rows, so events
 /// arriving meanwhile are in no file. docs/evidence.md is the format.
 /// </summary>
-public sealed class BundleWriter(IDbContextFactory<AuditDbContext> factory, Checkpoints checkpoints, SigningKeys keys,
+public sealed class BundleWriter(IDbContextFactory<AuditDbContext> factory, ArchiveDirectory archive, Checkpoints checkpoints, SigningKeys keys,
     ILogger<BundleWriter> logger)
 {
     public async Task<ExportOutcome> WriteAsync(Stream destination, AuditDbContext db, ExportHeader header, ExportRows rows,
@@ -34,8 +35,17 @@ public sealed class BundleWriter(IDbContextFactory<AuditDbContext> factory, Chec
         {
             // The first checkpoint at or after the last row; one is signed now when the rows are newer than the last.
             checkpoint = await Checkpoints.CoveringAsync(db, tenantId, range.Last, ct) ?? await checkpoints.SignAsync(tenantId, ct);
-            startHead = await ChainReader.HeadAtAsync(factory, tenantId, range.First - 1, ct)
+            startHead = await ChainReader.HeadAtAsync(factory, archive, tenantId, range.First - 1, ct)
                 ?? throw new InvalidOperationException($"Seq {range.First - 1} of {tenantId} is missing from the store.");
+        }
+        // The context of a complete bundle holds the stretch's other events, archived ones too (late
+        // arrivals archived with their day); past a bound of those, the bundle claims less instead.
+        List<AuditEvent>? archivedContext = null;
+        if (claims.Complete && checkpoint is not null)
+        {
+            var lines = await archive.LinesAsync(db, tenantId, range.First, checkpoint.Seq, MaxArchivedContext, ct);
+            if (lines is null) claims = claims with { Complete = false };
+            else archivedContext = lines.Select(l => ArchiveFormat.ToEvent(tenantId, l)).ToList();
         }
         var upTo = range.Count > 0 ? range.Last : 0;
         var columns = ExportColumns.Of(rows.Kind);
@@ -64,7 +74,7 @@ public sealed class BundleWriter(IDbContextFactory<AuditDbContext> factory, Chec
                 chain = new BundleChain(range.First - 1, HashChain.Hex(startHead!), checkpoint.Seq, endHead, checkpoint.KeyId);
                 if (claims.Complete)
                     await Add(BundleFiles.Context, s => WriteCanonicalAsync(s,
-                        ChainReader.ReadAsync(factory, tenantId, range.First, checkpoint.Seq, ct).Select(c => c.Event),
+                        BySeq(ChainReader.ReadAsync(factory, tenantId, range.First, checkpoint.Seq, ct).Select(c => c.Event), archivedContext!),
                         e => !(e.Kind == rows.Kind && header.Window.Contains(e.TimestampMs)), ct));
                 await Add(BundleFiles.Checkpoint, s => s.WriteAsync(Encoding.UTF8.GetBytes(checkpoint.Statement), ct).AsTask());
                 await Add(BundleFiles.CheckpointSignature, s => s.WriteAsync(checkpoint.Signature, ct).AsTask());
@@ -109,17 +119,31 @@ public sealed class BundleWriter(IDbContextFactory<AuditDbContext> factory, Chec
             var line = new StringBuilder();
             await using var text = new StreamWriter(s, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
             await text.WriteAsync($"start {first - 1} {HashChain.Hex(startHead)}\n");
-            await foreach (var chained in ChainReader.ReadAsync(factory, tenantId, first, checkpoint.Seq, ct))
+            await foreach (var link in ChainReader.LinksAsync(factory, archive, tenantId, first, checkpoint.Seq, ct))
             {
-                var leaf = HashChain.Leaf(chained.Event);
-                head = HashChain.Next(head, leaf, chained.Event.Seq);
-                line.Clear().Append(chained.Event.Seq).Append(' ').Append(HashChain.Hex(leaf)).Append('\n');
+                head = HashChain.Next(head, link.Leaf, link.Seq);
+                line.Clear().Append(link.Seq).Append(' ').Append(HashChain.Hex(link.Leaf)).Append('\n');
                 await text.WriteAsync(line, ct);
             }
         }, CompressionLevel.Fastest);
         if (!head.AsSpan().SequenceEqual(checkpoint.Head))
             logger.LogError("The stored chain of {Tenant} does not reach the checkpoint at seq {Seq}: run the chain check", tenantId, checkpoint.Seq);
         return HashChain.Hex(head);
+    }
+
+    /// <summary>Archived events a complete bundle's context takes at most.</summary>
+    private const int MaxArchivedContext = 100_000;
+
+    /// <summary>Hot events (in seq order) merged with archived ones (a list in seq order).</summary>
+    private static async IAsyncEnumerable<AuditEvent> BySeq(IAsyncEnumerable<AuditEvent> hot, List<AuditEvent> archived)
+    {
+        var next = 0;
+        await foreach (var e in hot)
+        {
+            for (; next < archived.Count && archived[next].Seq < e.Seq; next++) yield return archived[next];
+            yield return e;
+        }
+        for (; next < archived.Count; next++) yield return archived[next];
     }
 
     private static async Task WriteCanonicalAsync(Stream destination, IAsyncEnumerable<AuditEvent> events, Func<AuditEvent, bool> include,

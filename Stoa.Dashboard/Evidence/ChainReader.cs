@@ -1,10 +1,14 @@
 using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Evidence;
 
 /// <summary>An event with the chain head the store keeps after it (null for a row stored before the chain).</summary>
 public sealed record ChainedEvent(AuditEvent Event, byte[]? Head);
+
+/// <summary>One link of the chain: its seq and leaf, and for an event still in the store the event and the head stored with it (null for an archived one).</summary>
+public sealed record ChainLink(long Seq, byte[] Leaf, byte[]? Head, AuditEvent? Event);
 
 /// <summary>
 /// A tenant's events of every kind in seq order, with their stored heads: the three tables read
@@ -45,6 +49,42 @@ public static class ChainReader
         }
     }
 
+    /// <summary>Seqs whose archived leaves one step of <see cref="LinksAsync"/> holds (32 bytes each).</summary>
+    public const long LinkChunk = 262_144;
+
+    /// <summary>
+    /// The links of the seq range, hot or archived, in seq order. Without archive files in the range
+    /// this is <see cref="ReadAsync"/>; with them, the range is walked a chunk at a time, each
+    /// chunk's archived leaves read from the files that reach into it and merged with the hot rows.
+    /// </summary>
+    public static async IAsyncEnumerable<ChainLink> LinksAsync(IDbContextFactory<AuditDbContext> factory, ArchiveDirectory archive,
+        string tenantId, long fromSeq, long toSeq, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var lastSeq = await db.Tenants.Where(t => t.TenantId == tenantId).Select(t => t.LastSeq).FirstOrDefaultAsync(ct);
+        toSeq = Math.Min(toSeq, lastSeq);
+        if (!await ArchiveDirectory.Kept(db, tenantId).AnyAsync(a => a.FirstSeq <= toSeq && a.LastSeq >= fromSeq, ct))
+        {
+            await foreach (var e in ReadAsync(factory, tenantId, fromSeq, toSeq, ct))
+                yield return new ChainLink(e.Event.Seq, HashChain.Leaf(e.Event), e.Head, e.Event);
+            yield break;
+        }
+        for (var from = fromSeq; from <= toSeq; from += LinkChunk)
+        {
+            var to = Math.Min(toSeq, from + LinkChunk - 1);
+            var leaves = await archive.LeavesAsync(db, tenantId, from, to, ct);
+            var next = 0;
+            await foreach (var e in ReadAsync(factory, tenantId, from, to, ct))
+            {
+                for (; next < leaves.Count && leaves.Keys[next] < e.Event.Seq; next++)
+                    yield return new ChainLink(leaves.Keys[next], leaves.Values[next], null, null);
+                yield return new ChainLink(e.Event.Seq, HashChain.Leaf(e.Event), e.Head, e.Event);
+            }
+            for (; next < leaves.Count; next++)
+                yield return new ChainLink(leaves.Keys[next], leaves.Values[next], null, null);
+        }
+    }
+
     private static IAsyncEnumerable<ChainedEvent> Read<T>(DbSet<T> table, string tenantId, long fromSeq, long toSeq) where T : AuditEvent =>
         table.AsNoTracking()
             .Where(e => e.TenantId == tenantId && e.Seq >= fromSeq && e.Seq <= toSeq)
@@ -73,11 +113,39 @@ public static class ChainReader
         return first is null ? null : (first.Value, await mine.MaxAsync(e => e.Seq, ct));
     }
 
-    /// <summary>The head stored with this seq (the genesis head for 0), or null when there is no such event.</summary>
-    public static async Task<byte[]?> HeadAtAsync(IDbContextFactory<AuditDbContext> factory, string tenantId, long seq, CancellationToken ct)
+    /// <summary>
+    /// The chain's head at this seq (the genesis head for 0, the chain's base where its oldest
+    /// events were purged): the head stored with the event while it is hot; for an archived one,
+    /// walked from the nearest head known below it. Null when the seq is missing or purged.
+    /// </summary>
+    public static async Task<byte[]?> HeadAtAsync(IDbContextFactory<AuditDbContext> factory, ArchiveDirectory archive, string tenantId,
+        long seq, CancellationToken ct)
     {
         if (seq <= 0) return HashChain.Genesis;
         await foreach (var e in ReadAsync(factory, tenantId, seq, seq, ct)) return e.Head;
-        return null;
+
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, ct);
+        if (tenant is null || seq < tenant.ChainBaseSeq) return null;
+        (long Seq, byte[] Head) start = tenant.ChainBaseSeq == 0 ? (0, HashChain.Genesis) : (tenant.ChainBaseSeq, tenant.ChainBaseHead!);
+        if (start.Seq == seq) return start.Head;
+        var file = await ArchiveDirectory.Kept(db, tenantId).Where(a => a.LastSeq <= seq).OrderByDescending(a => a.LastSeq).FirstOrDefaultAsync(ct);
+        if (file is not null && file.LastSeq > start.Seq) start = (file.LastSeq, file.LastHead);
+        foreach (var hot in new[] { await LastBelowAsync(db.Requests, tenantId, seq, ct), await LastBelowAsync(db.SecurityEvents, tenantId, seq, ct),
+            await LastBelowAsync(db.BusinessEvents, tenantId, seq, ct) })
+            if (hot is { Head: { } head } && hot.Event.Seq > start.Seq) start = (hot.Event.Seq, head);
+
+        var walked = start.Head;
+        var expected = start.Seq + 1;
+        await foreach (var link in LinksAsync(factory, archive, tenantId, expected, seq, ct))
+        {
+            if (link.Seq != expected++) return null;
+            walked = HashChain.Next(walked, link.Leaf, link.Seq);
+        }
+        return expected == seq + 1 ? walked : null;
     }
+
+    private static async Task<ChainedEvent?> LastBelowAsync<T>(DbSet<T> table, string tenantId, long seq, CancellationToken ct) where T : AuditEvent =>
+        await table.AsNoTracking().Where(e => e.TenantId == tenantId && e.Seq < seq).OrderByDescending(e => e.Seq)
+            .Select(e => new ChainedEvent(e, EF.Property<byte[]?>(e, HashChain.Property))).FirstOrDefaultAsync(ct);
 }

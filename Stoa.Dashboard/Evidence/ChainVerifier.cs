@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Evidence;
@@ -29,8 +30,8 @@ public static class ChainVerifier
     public const long MaxEventsPerWalk = 2_000_000;
 
     /// <summary>Walks the seq range given, or else that of the events with times in the window (none: nothing to walk), or else all.</summary>
-    public static async Task<ChainReport> VerifyAsync(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, string tenantId,
-        TimeWindow window, long? fromSeq, long? toSeq, CancellationToken ct)
+    public static async Task<ChainReport> VerifyAsync(IDbContextFactory<AuditDbContext> factory, ArchiveDirectory archive, SigningKeys keys,
+        string tenantId, TimeWindow window, long? fromSeq, long? toSeq, CancellationToken ct)
     {
         if (window != TimeWindow.All)
         {
@@ -38,15 +39,20 @@ public static class ChainVerifier
             fromSeq ??= range?.First ?? 1;
             toSeq ??= range?.Last ?? 0;
         }
-        return await VerifyAsync(factory, keys, tenantId, fromSeq ?? 1, toSeq, ct);
+        return await VerifyAsync(factory, archive, keys, tenantId, fromSeq ?? 1, toSeq, ct);
     }
 
-    public static async Task<ChainReport> VerifyAsync(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, string tenantId,
-        long fromSeq, long? toSeq, CancellationToken ct, long maxEvents = MaxEventsPerWalk)
+    /// <summary>
+    /// Walks hot and archived events alike (<see cref="ChainReader.LinksAsync"/>). Where the oldest
+    /// events were purged the walk starts at the chain's base, the head recorded when they were.
+    /// </summary>
+    public static async Task<ChainReport> VerifyAsync(IDbContextFactory<AuditDbContext> factory, ArchiveDirectory archive, SigningKeys keys,
+        string tenantId, long fromSeq, long? toSeq, CancellationToken ct, long maxEvents = MaxEventsPerWalk)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
-        var lastSeq = await db.Tenants.Where(t => t.TenantId == tenantId).Select(t => t.LastSeq).FirstOrDefaultAsync(ct);
-        fromSeq = Math.Max(1, fromSeq);
+        var (lastSeq, baseSeq) = await db.Tenants.Where(t => t.TenantId == tenantId).Select(t => new ValueTuple<long, long>(t.LastSeq, t.ChainBaseSeq))
+            .FirstOrDefaultAsync(ct);
+        fromSeq = Math.Max(baseSeq + 1, fromSeq);
         var to = Math.Min(toSeq ?? lastSeq, lastSeq);
         long? nextFrom = null;
         if (to - fromSeq + 1 > maxEvents)
@@ -81,24 +87,28 @@ public static class ChainVerifier
             previous = checkpoint;
         }
 
-        var head = await ChainReader.HeadAtAsync(factory, tenantId, fromSeq - 1, ct);
+        var head = await ChainReader.HeadAtAsync(factory, archive, tenantId, fromSeq - 1, ct);
         if (head is null)
-            return Report(0, new(fromSeq - 1, "missing", $"Seq {fromSeq - 1} is not in the store, so the walk has no head to start from: an event was removed."));
+            return Report(0, new(fromSeq - 1, "missing", $"Seq {fromSeq - 1} is not in the store or the archive, so the walk has no head to start from: an event was removed."));
         var expected = fromSeq;
         var nextCheckpoint = 0;
         var lastGood = checkpointBefore?.Seq ?? 0;
-        await foreach (var chained in ChainReader.ReadAsync(factory, tenantId, fromSeq, to, ct))
+        await foreach (var link in ChainReader.LinksAsync(factory, archive, tenantId, fromSeq, to, ct))
         {
-            var seq = chained.Event.Seq;
+            var seq = link.Seq;
             if (seq != expected)
                 return Report(expected - fromSeq, Missing(expected, seq - 1));
-            if (chained.Head is null)
-                return Report(expected - fromSeq, new(seq, "unchained", $"Seq {seq} has no chain head: it was stored outside the writer."));
-            var computed = HashChain.Next(head, HashChain.Leaf(chained.Event), seq);
-            if (!computed.AsSpan().SequenceEqual(chained.Head))
-                return Report(expected - fromSeq, new(seq, "altered",
-                    $"Seq {seq} ({chained.Event.Kind.ToString().ToLowerInvariant()} event, {AuditTime.Print(chained.Event.TimestampMs)}) " +
-                    "does not hash to the head stored with it: its contents or its place in the order were changed, or a head was rewritten."));
+            var computed = HashChain.Next(head, link.Leaf, seq);
+            if (link.Event is { } hot)
+            {
+                // An archived event has no head of its own: the next hot event's head and the checkpoints check it.
+                if (link.Head is null)
+                    return Report(expected - fromSeq, new(seq, "unchained", $"Seq {seq} has no chain head: it was stored outside the writer."));
+                if (!computed.AsSpan().SequenceEqual(link.Head))
+                    return Report(expected - fromSeq, new(seq, "altered",
+                        $"Seq {seq} ({hot.Kind.ToString().ToLowerInvariant()} event, {AuditTime.Print(hot.TimestampMs)}) " +
+                        "does not hash to the head stored with it: its contents or its place in the order (or an archived event before it) were changed, or a head was rewritten."));
+            }
             head = computed;
             while (nextCheckpoint < signed.Count && signed[nextCheckpoint].Seq == seq)
             {
@@ -116,6 +126,6 @@ public static class ChainVerifier
     }
 
     private static ChainBreak Missing(long from, long to) => new(from, "missing", from == to
-        ? $"Seq {from} is not in the store: an event was removed."
-        : $"Seqs {from} to {to} are not in the store: events were removed.");
+        ? $"Seq {from} is neither in the store nor in a kept archive file: an event was removed."
+        : $"Seqs {from} to {to} are neither in the store nor in a kept archive file: events were removed.");
 }

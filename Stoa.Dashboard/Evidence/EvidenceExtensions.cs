@@ -33,7 +33,7 @@ public static class EvidenceExtensions
     public static RouteGroupBuilder MapChainCheck(this RouteGroupBuilder api)
     {
         api.MapGet("/audit/{tenant_id}/verify", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
-            IDbContextFactory<AuditDbContext> factory, SigningKeys keys, TimeProvider clock) =>
+            IDbContextFactory<AuditDbContext> factory, Retention.ArchiveDirectory archive, SigningKeys keys, TimeProvider clock) =>
         {
             var (scope, denied) = await AuditEndpoints.AuthorizeReadAsync(http, tenantId);
             if (scope is null) return denied!;
@@ -45,7 +45,7 @@ public static class EvidenceExtensions
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
 
-            var report = await ChainVerifier.VerifyAsync(factory, keys, tenantId, window, fromSeq, toSeq, http.RequestAborted);
+            var report = await ChainVerifier.VerifyAsync(factory, archive, keys, tenantId, window, fromSeq, toSeq, http.RequestAborted);
             return Results.Json(new
             {
                 tenant_id = report.TenantId,

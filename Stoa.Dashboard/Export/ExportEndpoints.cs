@@ -4,6 +4,7 @@ using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Export;
@@ -28,11 +29,19 @@ public static class ExportEndpoints
             if (exportFormat is null) q.Problem("format", $"'{format}' is not one of {string.Join(", ", ExportFormats.Names)}.");
             var layer = q.OneOf("layer", ["requests", "security", "business"]) ?? "requests";
             var ascending = q.OneOf("order", ["asc", "desc"]) != "desc"; // oldest first, as a file reads
+            // Archived days come from the archive files when asked for (streamed oldest first; a bundle proves hot rows only).
+            var withArchive = q.OneOf("archived", ["include", "exclude"]) == "include";
+            if (withArchive && !ascending) q.Problem("archived", "Archived days are exported oldest first: leave out order=desc.");
+            if (withArchive && exportFormat == ExportFormat.Bundle)
+                q.Problem("archived", "A bundle proves the hot rows; each archive file has its own signed manifest (download them from the archive).");
+            var archive = withArchive ? http.RequestServices.GetRequiredService<ArchiveDirectory>() : null;
+            var store = http.RequestServices.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+            ArchiveRows? Archived(TimeWindow window) => archive is null ? null : new ArchiveRows(archive, store, scope.TenantId, layer, window);
             ExportJob? job = layer switch
             {
-                "security" => Job(q.SecurityFilter(), f => f.Window, (db, f) => db.Security(scope).Filter(f), "events"),
-                "business" => Job(q.BusinessFilter(), f => f.Window, (db, f) => db.Business(scope).Filter(f), "events"),
-                _ => Job(q.RequestFilter(), f => f.Window, (db, f) => db.Requests(scope).Filter(f), "logs"),
+                "security" => Job(q.SecurityFilter(), f => f.Window, (IQueryable<SecurityEvent> rows, SecurityFilter f) => rows.Where(EventRules.Visible<SecurityEvent>(scope)).Filter(f), "events", Archived),
+                "business" => Job(q.BusinessFilter(), f => f.Window, (IQueryable<BusinessEvent> rows, BusinessFilter f) => rows.Where(EventRules.Visible<BusinessEvent>(scope)).Filter(f), "events", Archived),
+                _ => Job(q.RequestFilter(), f => f.Window, (IQueryable<RequestEvent> rows, RequestFilter f) => rows.Where(EventRules.Visible<RequestEvent>(scope)).Filter(f), "logs", Archived),
             };
             // An export made for an incident (an operator's, of that tenant) goes on the incident's timeline too.
             var incidentId = q.Integer("incident_id", 1, long.MaxValue);
@@ -47,14 +56,16 @@ public static class ExportEndpoints
                 return ApiProblems.RetryLater(http, 429, ExportGate.RetryAfterSeconds, "Too many exports",
                     $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
             http.Response.RegisterForDispose(slot); // released when the request ends, whatever happens to it
+            if (!withArchive) await ArchiveNotice.AddHeaderAsync(http, store, scope.TenantId, layer, job.Window);
             return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId);
         });
         return api;
     }
 
     private static ExportJob Job<TFilter, TRow>(TFilter filter, Func<TFilter, TimeWindow> window,
-        Func<AuditDbContext, TFilter, IQueryable<TRow>> query, string arrayName) where TRow : AuditEvent, IEventKind =>
-        new(window(filter), arrayName, ExportRows.Of(db => query(db, filter)));
+        Func<IQueryable<TRow>, TFilter, IQueryable<TRow>> query, string arrayName, Func<TimeWindow, ArchiveRows?> archived)
+        where TRow : AuditEvent, IEventKind =>
+        new(window(filter), arrayName, ExportRows.Of<TRow>(rows => query(rows, filter), archived(window(filter))));
 
     /// <summary>A prepared export: its window and its rows, whatever the layer.</summary>
     private sealed record ExportJob(TimeWindow Window, string ArrayName, ExportRows Rows);
@@ -130,7 +141,7 @@ public static class ExportEndpoints
 
     /// <summary>An operator's export of a whole layer and window: its bundle claims to hold every event of that window.</summary>
     private static bool Unfiltered(AuditScope scope, IQueryCollection query) =>
-        !scope.IsConsumerLimited && query.Keys.All(k => k is "layer" or "from" or "to" or "hours" or "days" or "order" or "incident_id");
+        !scope.IsConsumerLimited && query.Keys.All(k => k is "layer" or "from" or "to" or "hours" or "days" or "order" or "incident_id" or "archived");
 
     /// <summary><c>stoa-audit_{tenant}_{layer}_{from}_{to}.{ext}</c>, times compact UTC; an open start reads <c>begin</c>.</summary>
     public static string FileName(string tenantId, string layer, TimeWindow window, long exportedAtMs, ExportFormat format)

@@ -18,6 +18,9 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<Incident> Incidents => Set<Incident>();
     public DbSet<IncidentEntry> IncidentEntries => Set<IncidentEntry>();
     public DbSet<WeeklyReviewMark> WeeklyReviews => Set<WeeklyReviewMark>();
+    public DbSet<ArchiveFile> ArchiveFiles => Set<ArchiveFile>();
+    public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
+    public DbSet<Lease> Leases => Set<Lease>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -117,6 +120,23 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         {
             e.ToTable("weekly_reviews");
             e.HasIndex(r => new { r.TenantId, r.WeekStartMs });
+        });
+
+        model.Entity<ArchiveFile>(e =>
+        {
+            e.ToTable("archive_files");
+            e.HasIndex(a => new { a.TenantId, a.Layer, a.DayMs, a.Part }).IsUnique();
+            e.HasIndex(a => new { a.TenantId, a.FirstSeq });
+        });
+        model.Entity<LegalHold>(e =>
+        {
+            e.ToTable("legal_holds");
+            e.HasIndex(h => h.TenantId);
+        });
+        model.Entity<Lease>(e =>
+        {
+            e.ToTable("leases");
+            e.HasKey(l => l.Name);
         });
 
         // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).

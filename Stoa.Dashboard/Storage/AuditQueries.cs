@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Stoa.Dashboard.Storage;
 
-/// <summary>The filters of the API and the dashboard, applied in SQL.</summary>
+/// <summary>The filters of the API and the dashboard, applied in SQL (and, over archived rows, in memory: keep them expressions both can run).</summary>
 public static class AuditQueries
 {
     public static IQueryable<T> InWindow<T>(this IQueryable<T> query, TimeWindow window) where T : AuditEvent
@@ -19,8 +19,9 @@ public static class AuditQueries
         if (f.ApiId is { } api) query = query.Where(r => r.ApiId == api);
         if (f.Method is { } method) query = query.Where(r => r.Method == method);
         if (f.Path is { } path) query = query.Where(r => r.Path == path);
-        // substr keeps the prefix match case-sensitive and free of LIKE wildcards.
-        if (f.PathPrefix is { } prefix) query = query.Where(r => r.Path.Substring(0, prefix.Length) == prefix);
+        // substr keeps the prefix match case-sensitive and free of LIKE wildcards; the length test
+        // lets the same filter run in memory over archived rows (Retention/ArchiveRows).
+        if (f.PathPrefix is { } prefix) query = query.Where(r => r.Path.Length >= prefix.Length && r.Path.Substring(0, prefix.Length) == prefix);
         if (f.Status is { } status) query = query.Where(r => r.StatusCode == status);
         if (f.StatusMin is { } min) query = query.Where(r => r.StatusCode >= min);
         if (f.StatusMax is { } max) query = query.Where(r => r.StatusCode <= max);

@@ -14,6 +14,72 @@ public sealed class Tenant
     public byte[]? ChainHead { get; set; }
     /// <summary>Path prefixes whose requests the breach playbook calls out (one a line: <c>/api/customers</c>), set by operators.</summary>
     public string? SensitivePaths { get; set; }
+    /// <summary>The tenant's retention policy as <c>RetentionPolicy.Text</c> (<c>90d/12mo</c>, <c>none</c>); null: the configured default.</summary>
+    public string? Retention { get; set; }
+    /// <summary>
+    /// Where the chain starts once its oldest events are purged (Retention/): the last purged seq and
+    /// the head after it. 0 and null while nothing is purged (the walk starts at genesis).
+    /// </summary>
+    public long ChainBaseSeq { get; set; }
+    public byte[]? ChainBaseHead { get; set; }
+}
+
+/// <summary>
+/// One archive file: a tenant's events of one kind and one UTC day that left the hot tables, as
+/// gzip-compressed canonical NDJSON (Retention/ArchiveFiles). Kept for good: once the file is
+/// purged, the row (with <see cref="PurgedAtMs"/>) is the record of what was deleted and when.
+/// </summary>
+public sealed class ArchiveFile
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    /// <summary><c>requests</c>, <c>security</c> or <c>business</c> (the export's layer names).</summary>
+    public required string Layer { get; set; }
+    /// <summary>The UTC day the events' times fall in (its midnight).</summary>
+    public long DayMs { get; set; }
+    /// <summary>1 for the day's first file; a later one holds events of that day that arrived after it was archived.</summary>
+    public int Part { get; set; }
+    /// <summary>The file's path under the archive directory.</summary>
+    public required string Path { get; set; }
+    public long Rows { get; set; }
+    public long FirstSeq { get; set; }
+    public long LastSeq { get; set; }
+    public long Bytes { get; set; }
+    /// <summary>SHA-256 of the file (the compressed bytes), lower-case hex.</summary>
+    public required string Sha256 { get; set; }
+    /// <summary>The chain heads the store kept with the file's first and last seq.</summary>
+    public required byte[] FirstHead { get; set; }
+    public required byte[] LastHead { get; set; }
+    /// <summary>The signed checkpoint that covers <see cref="LastSeq"/> when the file was written.</summary>
+    public long CheckpointId { get; set; }
+    public long ArchivedAtMs { get; set; }
+    public long? PurgedAtMs { get; set; }
+}
+
+/// <summary>A legal hold on a tenant (or a window of it): nothing it covers is archived or purged until it is released.</summary>
+public sealed class LegalHold
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public long? FromMs { get; set; }
+    public long? ToMs { get; set; }
+    public required string Reason { get; set; }
+    public required string PlacedBy { get; set; }
+    public long PlacedAtMs { get; set; }
+    public string? ReleasedBy { get; set; }
+    public long? ReleasedAtMs { get; set; }
+
+    /// <summary>Whether the hold, while in force, covers any of the day starting at <paramref name="dayMs"/>.</summary>
+    public bool Covers(long dayMs) => ReleasedAtMs is null
+        && (FromMs is not { } from || from < dayMs + AuditTime.DayMs) && (ToMs is not { } to || to > dayMs);
+}
+
+/// <summary>Work that one instance at a time does (the retention run): whoever holds the lease until it expires.</summary>
+public sealed class Lease
+{
+    public required string Name { get; set; }
+    public required string Holder { get; set; }
+    public long ExpiresAtMs { get; set; }
 }
 
 /// <summary>

@@ -27,6 +27,7 @@ public sealed partial class ExportPage
 
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required SigningKeys Keys { get; init; }
+    [Inject] public required Retention.ArchiveDirectory Archive { get; init; }
 
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
     [SupplyParameterFromQuery(Name = "format")] public string? Format { get; set; }
@@ -74,7 +75,7 @@ public sealed partial class ExportPage
         (_checking, _chain) = (true, null);
         try
         {
-            _chain = await ChainVerifier.VerifyAsync(Store, Keys, View.Tenant!, View.Window, null, null, _closing.Token);
+            _chain = await ChainVerifier.VerifyAsync(Store, Archive, Keys, View.Tenant!, View.Window, null, null, _closing.Token);
         }
         finally
         {

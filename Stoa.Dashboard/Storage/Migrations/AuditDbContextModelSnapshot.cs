@@ -349,6 +349,89 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Stoa.Dashboard.Storage.ArchiveFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("ArchivedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("archived_at_ms");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bytes");
+
+                    b.Property<long>("CheckpointId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("checkpoint_id");
+
+                    b.Property<long>("DayMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day_ms");
+
+                    b.Property<byte[]>("FirstHead")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("first_head");
+
+                    b.Property<long>("FirstSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seq");
+
+                    b.Property<byte[]>("LastHead")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("last_head");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seq");
+
+                    b.Property<string>("Layer")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("layer");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("part");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("path");
+
+                    b.Property<long?>("PurgedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("purged_at_ms");
+
+                    b.Property<long>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "FirstSeq");
+
+                    b.HasIndex("TenantId", "Layer", "DayMs", "Part")
+                        .IsUnique();
+
+                    b.ToTable("archive_files", (string)null);
+                });
+
             modelBuilder.Entity("Stoa.Dashboard.Storage.Checkpoint", b =>
                 {
                     b.Property<long>("Id")
@@ -540,6 +623,75 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("incident_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Stoa.Dashboard.Storage.Lease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at_ms");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("leases", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.LegalHold", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("FromMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_ms");
+
+                    b.Property<long>("PlacedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("placed_at_ms");
+
+                    b.Property<string>("PlacedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("placed_by");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("ReleasedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("released_at_ms");
+
+                    b.Property<string>("ReleasedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("released_by");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long?>("ToMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("legal_holds", (string)null);
+                });
+
             modelBuilder.Entity("Stoa.Dashboard.Storage.RequestRollup", b =>
                 {
                     b.Property<string>("TenantId")
@@ -634,6 +786,14 @@ namespace Stoa.Dashboard.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("tenant_id");
 
+                    b.Property<byte[]>("ChainBaseHead")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("chain_base_head");
+
+                    b.Property<long>("ChainBaseSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("chain_base_seq");
+
                     b.Property<byte[]>("ChainHead")
                         .HasColumnType("BLOB")
                         .HasColumnName("chain_head");
@@ -645,6 +805,10 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.Property<long>("LastSeq")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_seq");
+
+                    b.Property<string>("Retention")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retention");
 
                     b.Property<string>("SensitivePaths")
                         .HasColumnType("TEXT")
