@@ -30,20 +30,32 @@ public sealed record RetentionView(string TenantId, RetentionPolicy Policy, bool
     };
 }
 
+/// <summary>The line the triage page shows: the policy, holds in force and the oldest event still in the store.</summary>
+public sealed record RetentionSummary(RetentionPolicy Policy, int HoldsInForce, long? OldestHotMs);
+
 public sealed class RetentionOverview(IDbContextFactory<AuditDbContext> factory, RetentionSettings settings, TimeProvider clock)
 {
+    public async Task<RetentionSummary> SummaryAsync(AuditDbContext db, string tenantId, CancellationToken ct)
+    {
+        var stored = await db.Tenants.Where(t => t.TenantId == tenantId).Select(t => t.Retention).FirstOrDefaultAsync(ct);
+        var holds = await db.LegalHolds.CountAsync(h => h.TenantId == tenantId && h.ReleasedAtMs == null, ct);
+        return new RetentionSummary(settings.PolicyOf(stored), holds, await OldestHotAsync(db, tenantId, ct));
+    }
+
+    private static async Task<long?> OldestHotAsync(AuditDbContext db, string tenantId, CancellationToken ct) => new[]
+    {
+        await db.Requests.Where(e => e.TenantId == tenantId).MinAsync(e => (long?)e.TimestampMs, ct),
+        await db.SecurityEvents.Where(e => e.TenantId == tenantId).MinAsync(e => (long?)e.TimestampMs, ct),
+        await db.BusinessEvents.Where(e => e.TenantId == tenantId).MinAsync(e => (long?)e.TimestampMs, ct),
+    }.Min();
+
     public async Task<RetentionView> ReadAsync(string tenantId, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.TenantId == tenantId, ct);
         var policy = settings.PolicyOf(tenant?.Retention);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var oldest = new[]
-        {
-            await db.Requests.Where(e => e.TenantId == tenantId).MinAsync(e => (long?)e.TimestampMs, ct),
-            await db.SecurityEvents.Where(e => e.TenantId == tenantId).MinAsync(e => (long?)e.TimestampMs, ct),
-            await db.BusinessEvents.Where(e => e.TenantId == tenantId).MinAsync(e => (long?)e.TimestampMs, ct),
-        }.Min();
+        var oldest = await OldestHotAsync(db, tenantId, ct);
         var files = await db.ArchiveFiles.AsNoTracking().Where(a => a.TenantId == tenantId)
             .OrderBy(a => a.DayMs).ThenBy(a => a.Layer).ThenBy(a => a.Part).ToListAsync(ct);
         return new RetentionView(tenantId, policy, tenant?.Retention is null, oldest, policy.ArchiveBeforeMs(now), policy.PurgeBeforeMs(now),

@@ -4,6 +4,7 @@ using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Components.Controls;
 using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Components.Pages;
@@ -27,16 +28,21 @@ public sealed partial class ExportPage
 
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required SigningKeys Keys { get; init; }
-    [Inject] public required Retention.ArchiveDirectory Archive { get; init; }
+    [Inject] public required ArchiveDirectory Archive { get; init; }
 
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
     [SupplyParameterFromQuery(Name = "format")] public string? Format { get; set; }
     [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
+    [SupplyParameterFromQuery(Name = "archived")] public string? Archived { get; set; }
+
+    /// <summary>The archived days this window reaches into (null: none), and whether the download includes them.</summary>
+    private ArchivedDays? _archived;
+    private bool IncludeArchived => Archived == "include" && _archived is not null;
 
     private string LayerName => Layer is "security" or "business" ? Layer : "requests";
     private string FormatName => Format is "xlsx" or "json" or "ndjson" ? Format : "csv";
 
-    protected override string FilterKey => $"{LayerName}|{ConsumerId}";
+    protected override string FilterKey => $"{LayerName}|{ConsumerId}|{Archived}";
 
     protected override async Task LoadAsync(AuditDbContext db, CancellationToken ct)
     {
@@ -44,11 +50,13 @@ public sealed partial class ExportPage
         var choice = await ExportChoice.LoadAsync(db, Scope, LayerName, View.Window, isOperator && LayerName == "requests" ? ConsumerId : null,
             listConsumers: isOperator, ct);
         (_rows, _consumers) = (choice.Rows, choice.Consumers.ToList());
+        _archived = await ArchiveRows.DaysAsync(db, View.Tenant!, LayerName, View.Window, ct);
     }
 
     /// <summary>The contract's export URL for what is chosen (<c>bundle</c>: with proof): the same endpoint scripts use.</summary>
     public string DownloadUrl(string format) => View.ExportLink(format, ("layer", LayerName), ("from", AuditTime.Print(View.FromMs)),
-        ("to", AuditTime.Print(View.ToMs)), ("consumer_id", Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null));
+        ("to", AuditTime.Print(View.ToMs)), ("consumer_id", Context!.Caller.Role == Roles.Operator && LayerName == "requests" ? ConsumerId : null),
+        ("archived", IncludeArchived && format != "bundle" ? "include" : null));
 
     private double? ProgressPercent => FormatName is "csv" or "ndjson" && _rows > 0
         ? Math.Min(100, 100.0 * Math.Max(0, _lines - (FormatName == "csv" ? 1 : 0)) / _rows)
@@ -94,6 +102,7 @@ public sealed partial class ExportPage
 
     private void SetLayer(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("layer", value));
     private void SetFormat(string value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("format", value));
+    private void SetArchived(bool value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("archived", value ? "include" : null));
     private void SetConsumer(string? value) => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("consumer_id", value));
 
     protected override void DisposePage()
