@@ -23,14 +23,14 @@ public sealed class KillTests : IAsyncLifetime
     [Fact]
     public async Task Acknowledged_batches_survive_kill_9_during_sustained_ingest()
     {
-        var ingestToken = (await RunAsync("tokens", "create", "--role", "ingest", "--tenant", Tenant))[^1];
-        var readToken = (await RunAsync("tokens", "create", "--role", "operator", "--tenant", Tenant))[^1];
+        var ingestToken = (await AppProcess.RunAsync(DatabasePath, "tokens", "create", "--role", "ingest", "--tenant", Tenant))[^1];
+        var readToken = (await AppProcess.RunAsync(DatabasePath, "tokens", "create", "--role", "operator", "--tenant", Tenant))[^1];
         var acknowledged = new ConcurrentBag<string>();
         var sent = new ConcurrentBag<string>();
 
         for (var round = 0; round < 3; round++)
         {
-            using var server = await Server.StartAsync(DatabasePath);
+            using var server = await AppProcess.StartAsync(DatabasePath);
             using var http = Client(server.BaseAddress, ingestToken);
             var enough = new TaskCompletionSource();
             var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
@@ -57,7 +57,7 @@ public sealed class KillTests : IAsyncLifetime
             await Task.WhenAll(senders).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        using var restarted = await Server.StartAsync(DatabasePath);
+        using var restarted = await AppProcess.StartAsync(DatabasePath);
         using var reader = Client(restarted.BaseAddress, readToken);
         var stored = new List<(string RequestId, long Seq)>();
         for (var cursor = "since_seq=0"; ;)
@@ -89,63 +89,6 @@ public sealed class KillTests : IAsyncLifetime
         var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    private async Task<string[]> RunAsync(params string[] args)
-    {
-        var start = Server.StartInfo(DatabasePath, args);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, await error);
-        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
-    /// <summary>The app as its own process on 127.0.0.1 and a free port.</summary>
-    private sealed class Server(Process process, Uri baseAddress) : IDisposable
-    {
-        public Uri BaseAddress => baseAddress;
-
-        public static ProcessStartInfo StartInfo(string databasePath, params string[] args)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(AppBuild.DllPath);
-            foreach (var arg in args) start.ArgumentList.Add(arg);
-            start.Environment["ConnectionStrings__Audit"] = $"Data Source={databasePath}";
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["Stoa__Evidence__CheckpointSeconds"] = "1";
-            start.WorkingDirectory = Path.GetDirectoryName(databasePath)!;
-            return start;
-        }
-
-        public static async Task<Server> StartAsync(string databasePath)
-        {
-            var process = Process.Start(StartInfo(databasePath, "--urls", "http://127.0.0.1:0"))!;
-            var listening = new TaskCompletionSource<Uri>();
-            process.OutputDataReceived += (_, line) =>
-            {
-                if (line.Data?.Contains("Now listening on: ") == true)
-                    listening.TrySetResult(new Uri(line.Data[(line.Data.IndexOf("http", StringComparison.Ordinal))..].Trim()));
-            };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            return new Server(process, address);
-        }
-
-        public void Kill()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!process.HasExited) Kill();
-            process.Dispose();
-        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -19,6 +19,8 @@ public static class CommandLine
         "verify" => new VerifyCommand(args[1..]),
         "keys" => new KeysCommand(args[1..]),
         "investigate" => new InvestigateCommand(args[1..]),
+        "retention" => new RetentionCommand(args[1..]),
+        "vacuum" => new RetentionCommand(args),
         _ => null,
     };
 }

@@ -28,15 +28,6 @@ public sealed class Archiver(IDbContextFactory<AuditDbContext> factory, ArchiveD
 
     public const string Actor = "stoa-retention";
 
-    public async Task<List<RetentionRun>> RunAsync(CancellationToken ct = default)
-    {
-        await using var db = await factory.CreateDbContextAsync(ct);
-        var tenants = await db.Tenants.AsNoTracking().Select(t => t.TenantId).OrderBy(t => t).ToListAsync(ct);
-        var runs = new List<RetentionRun>();
-        foreach (var tenantId in tenants) runs.Add(await RunAsync(tenantId, ct));
-        return runs;
-    }
-
     public async Task<RetentionRun> RunAsync(string tenantId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Stoa.Dashboard.Tests.Support;
+
+/// <summary>The app as its own process on a store file of the test's: a server on 127.0.0.1 and a free port, or a command that runs to its end.</summary>
+public sealed class AppProcess(Process process, Uri baseAddress) : IDisposable
+{
+    public Uri BaseAddress => baseAddress;
+
+    public static ProcessStartInfo StartInfo(string databasePath, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(AppBuild.DllPath);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["ConnectionStrings__Audit"] = $"Data Source={databasePath}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Stoa__Evidence__CheckpointSeconds"] = "1";
+        start.WorkingDirectory = Path.GetDirectoryName(databasePath)!;
+        return start;
+    }
+
+    public static async Task<AppProcess> StartAsync(string databasePath)
+    {
+        var process = Process.Start(StartInfo(databasePath, "--urls", "http://127.0.0.1:0"))!;
+        var listening = new TaskCompletionSource<Uri>();
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data?.Contains("Now listening on: ") == true)
+                listening.TrySetResult(new Uri(line.Data[(line.Data.IndexOf("http", StringComparison.Ordinal))..].Trim()));
+        };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return new AppProcess(process, address);
+    }
+
+    /// <summary>Runs a command (<c>tokens create …</c>) to its end and returns its output lines; a failure fails the test with its stderr.</summary>
+    public static async Task<string[]> RunAsync(string databasePath, params string[] args)
+    {
+        var start = StartInfo(databasePath, args);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(process.ExitCode == 0, await error);
+        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) Kill();
+        process.Dispose();
+    }
+}
