@@ -28,13 +28,20 @@ public sealed class Workspace : IDisposable
     }
 
     /// <summary>Runs the program's command line (migrates the store as a side effect) and returns its last output line.</summary>
-    public async Task<string> RunCommandAsync(params string[] args)
+    public async Task<string> RunCommandAsync(params string[] args) => (await MeasureCommandAsync(args)).LastLine;
+
+    /// <summary>Runs a command and measures it: its last output line, how long it took, and its peak resident memory.</summary>
+    public async Task<(string LastLine, double Seconds, long PeakRssBytes)> MeasureCommandAsync(params string[] args)
     {
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(Start(args))!;
+        using var memory = MemorySampler.Start(process.Id);
+        var error = process.StandardError.ReadToEndAsync();
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"'{string.Join(' ', args)}' failed: {await process.StandardError.ReadToEndAsync()}");
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (process.ExitCode != 0) throw new InvalidOperationException($"'{string.Join(' ', args)}' failed: {await error}");
+        return (output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1], seconds, memory.PeakBytes);
     }
 
     public async Task<Server> StartServerAsync()

@@ -132,6 +132,14 @@ public sealed class ArchiveTests : IAsyncLifetime
         var security = await clientB.GetStringAsync($"/v1/audit/{tenant}/export/ndjson?layer=security&from={Wire.Time(Old.AddDays(-1))}&archived=include");
         Assert.Equal(3, security.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.Equal(HttpStatusCode.Forbidden, (await clientB.GetAsync($"/v1/audit/{tenant}/retention")).StatusCode);
+
+        // A client is told which days of its window are past the hot window, from the policy alone, not
+        // which days hold archived events (that would tell it of other consumers' activity).
+        var hotEdge = StoaApp.Epoch.AddDays(-90).Date;
+        var page = await clientB.GetAsync($"/v1/audit/{tenant}?from={Wire.Time(Old.AddDays(-20))}&to={Wire.Time(StoaApp.Epoch)}");
+        Assert.Equal($"{Old.AddDays(-20):yyyy-MM-dd}/{hotEdge.AddDays(-1):yyyy-MM-dd}", page.Headers.GetValues(ArchivedDays.Header).Single());
+        var hot = await clientB.GetAsync($"/v1/audit/{tenant}?from={Wire.Time(hotEdge)}");
+        Assert.False(hot.Headers.Contains(ArchivedDays.Header));
     }
 
     [Fact]
@@ -156,6 +164,38 @@ public sealed class ArchiveTests : IAsyncLifetime
         }
         var broken = JsonNode.Parse(await client.GetStringAsync($"/v1/audit/{tenant}/verify"))!;
         Assert.False((bool)broken["intact"]!);
+    }
+
+    [Fact]
+    public async Task A_manifest_names_its_file_and_is_signed_by_a_published_key_that_openssl_checks()
+    {
+        var (client, tenant) = await TenantWithHistoryAsync();
+        var file = (await RunAsync(tenant))![0].Archived.First(f => f.Layer == "requests");
+        var folder = Directory.CreateTempSubdirectory("stoa-manifest-").FullName;
+        try
+        {
+            var manifest = Path.Combine(folder, "manifest.json");
+            var signature = Path.Combine(folder, "manifest.json.sig");
+            await File.WriteAllBytesAsync(manifest, await client.GetByteArrayAsync($"/v1/audit/{tenant}/archive/{file.Id}/manifest.json"));
+            await File.WriteAllBytesAsync(signature, await client.GetByteArrayAsync($"/v1/audit/{tenant}/archive/{file.Id}/manifest.json.sig"));
+            var gz = await client.GetByteArrayAsync($"/v1/audit/{tenant}/archive/{file.Id}");
+
+            var fields = JsonNode.Parse(await File.ReadAllTextAsync(manifest))!;
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(gz)), (string)fields["sha256"]!);
+            Assert.Equal((file.Rows, file.FirstSeq, file.LastSeq), ((long)fields["rows"]!, (long)fields["first_seq"]!, (long)fields["last_seq"]!));
+            var keys = JsonNode.Parse(await client.GetStringAsync("/.well-known/stoa/keys.json"))!;
+            var pem = Path.Combine(folder, "key.pem");
+            await File.WriteAllTextAsync(pem, (string)keys["keys"]!.AsArray().Single(k => (string)k!["key_id"]! == (string)fields["key_id"]!)!["public_key_pem"]!);
+            var verified = await AppBuild.RunAsync("openssl", "dgst", "-sha256", "-verify", pem, "-signature", signature, manifest);
+            Assert.True(verified.ExitCode == 0, verified.Output);
+
+            await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace($"\"rows\": {file.Rows}", $"\"rows\": {file.Rows - 1}"));
+            Assert.NotEqual(0, (await AppBuild.RunAsync("openssl", "dgst", "-sha256", "-verify", pem, "-signature", signature, manifest)).ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

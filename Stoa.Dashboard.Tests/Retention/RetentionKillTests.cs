@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
@@ -27,7 +26,7 @@ public sealed class RetentionKillTests : IAsyncLifetime
         var token = (await AppProcess.RunAsync(DatabasePath, "tokens", "create", "--role", "operator", "--tenant", Tenant))[^1];
         var oldest = DateTimeOffset.UtcNow.Date.AddDays(-100 - Days); // every day past the default 90 hot days
         using (var server = await AppProcess.StartAsync(DatabasePath))
-        using (var http = Client(server.BaseAddress, token))
+        using (var http = server.Client(token))
             for (var day = 0; day < Days; day++)
             {
                 var events = Enumerable.Range(0, PerDay).Select(i => (JsonNode)Wire.Request($"d{day}_{i}", new DateTimeOffset(oldest).AddDays(day).AddSeconds(i * 150)));
@@ -58,9 +57,9 @@ public sealed class RetentionKillTests : IAsyncLifetime
         {
             await db.OpenAsync();
             foreach (var table in new[] { "request_events", "security_events", "business_events" })
-                seqs.AddRange(await LongsAsync(db, $"SELECT seq FROM {table} WHERE tenant_id = '{Tenant}'"));
-            requestIds.AddRange(await StringsAsync(db, $"SELECT request_id FROM request_events WHERE tenant_id = '{Tenant}'"));
-            var lastSeq = (await LongsAsync(db, $"SELECT last_seq FROM tenants WHERE tenant_id = '{Tenant}'")).Single();
+                seqs.AddRange(await ValuesAsync<long>(db, $"SELECT seq FROM {table} WHERE tenant_id = '{Tenant}'"));
+            requestIds.AddRange(await ValuesAsync<string>(db, $"SELECT request_id FROM request_events WHERE tenant_id = '{Tenant}'"));
+            var lastSeq = (await ValuesAsync<long>(db, $"SELECT last_seq FROM tenants WHERE tenant_id = '{Tenant}'")).Single();
             await using var files = db.CreateCommand();
             files.CommandText = $"SELECT path, rows, sha256 FROM archive_files WHERE tenant_id = '{Tenant}' AND purged_at_ms IS NULL";
             await using var reader = await files.ExecuteReaderAsync();
@@ -83,7 +82,7 @@ public sealed class RetentionKillTests : IAsyncLifetime
         Assert.Equal(Days * PerDay, requestIds.Distinct().Count());
 
         using var restarted = await AppProcess.StartAsync(DatabasePath);
-        using var operatorClient = Client(restarted.BaseAddress, token);
+        using var operatorClient = restarted.Client(token);
         var chain = JsonNode.Parse(await operatorClient.GetStringAsync($"/v1/audit/{Tenant}/verify"))!;
         Assert.True((bool)chain["intact"]!, chain.ToJsonString());
         Assert.Equal(seqs.Count, (long)chain["checked"]!);
@@ -92,31 +91,14 @@ public sealed class RetentionKillTests : IAsyncLifetime
     private int ArchiveFileCount() =>
         Directory.Exists(ArchiveRoot) ? Directory.EnumerateFiles(ArchiveRoot, "*.ndjson.gz", SearchOption.AllDirectories).Count() : 0;
 
-    private static async Task<List<long>> LongsAsync(SqliteConnection db, string sql)
+    private static async Task<List<T>> ValuesAsync<T>(SqliteConnection db, string sql)
     {
         await using var command = db.CreateCommand();
         command.CommandText = sql;
         await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<long>();
-        while (await reader.ReadAsync()) values.Add(reader.GetInt64(0));
+        var values = new List<T>();
+        while (await reader.ReadAsync()) values.Add(reader.GetFieldValue<T>(0));
         return values;
-    }
-
-    private static async Task<List<string>> StringsAsync(SqliteConnection db, string sql)
-    {
-        await using var command = db.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
-        return values;
-    }
-
-    private static HttpClient Client(Uri baseAddress, string token)
-    {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Stoa.Dashboard.Tests.Support;
@@ -31,7 +30,7 @@ public sealed class KillTests : IAsyncLifetime
         for (var round = 0; round < 3; round++)
         {
             using var server = await AppProcess.StartAsync(DatabasePath);
-            using var http = Client(server.BaseAddress, ingestToken);
+            using var http = server.Client(ingestToken);
             var enough = new TaskCompletionSource();
             var senders = Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
             {
@@ -58,7 +57,7 @@ public sealed class KillTests : IAsyncLifetime
         }
 
         using var restarted = await AppProcess.StartAsync(DatabasePath);
-        using var reader = Client(restarted.BaseAddress, readToken);
+        using var reader = restarted.Client(readToken);
         var stored = new List<(string RequestId, long Seq)>();
         for (var cursor = "since_seq=0"; ;)
         {
@@ -83,13 +82,6 @@ public sealed class KillTests : IAsyncLifetime
     private static StringContent Body(string batch) => new(
         new JsonArray(Enumerable.Range(0, BatchSize).Select(i => (JsonNode)Wire.Request($"{batch}_{i}", StoaApp.Epoch.AddSeconds(i))).ToArray()).ToJsonString(),
         Encoding.UTF8, "application/json");
-
-    private static HttpClient Client(Uri baseAddress, string token)
-    {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -7,6 +7,14 @@ public sealed class AppProcess(Process process, Uri baseAddress) : IDisposable
 {
     public Uri BaseAddress => baseAddress;
 
+    /// <summary>A client of this server that sends the token.</summary>
+    public HttpClient Client(string token)
+    {
+        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     public static ProcessStartInfo StartInfo(string databasePath, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

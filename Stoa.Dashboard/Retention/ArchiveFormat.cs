@@ -22,11 +22,17 @@ public readonly record struct ArchiveLine(long Seq, byte[] Canonical);
 /// </summary>
 public static class ArchiveFormat
 {
-    /// <summary><c>{tenant}/{layer}/{yyyy-MM}/{yyyy-MM-dd}.{part}.ndjson.gz</c>, with forward slashes on every system.</summary>
+    /// <summary>
+    /// <c>{tenant}/{layer}/{yyyy-MM}/{yyyy-MM-dd}.{part}.ndjson.gz</c>, with forward slashes on every
+    /// system. A tenant id's leading dots are written <c>%2E</c> (ids never hold <c>%</c>), so <c>..</c>
+    /// is a folder like any other, not the one above.
+    /// </summary>
     public static string RelativePath(string tenantId, string layer, long dayMs, int part)
     {
         var day = AuditTime.PrintDay(dayMs);
-        return $"{tenantId}/{layer}/{day[..7]}/{day}.{part}.ndjson.gz";
+        var folder = tenantId.TrimStart('.');
+        folder = string.Concat(Enumerable.Repeat("%2E", tenantId.Length - folder.Length)) + folder;
+        return $"{folder}/{layer}/{day[..7]}/{day}.{part}.ndjson.gz";
     }
 
     /// <summary>

@@ -120,14 +120,32 @@ public static class SortedMerge
     }
 }
 
-/// <summary>Tells a reader that the window reaches into archived days, which the answer does not hold.</summary>
+/// <summary>
+/// Tells a reader that the window reaches into archived days, which the answer does not hold. An
+/// operator is told the archived days themselves; a client only which days of the window are older
+/// than the tenant's hot window (from the policy, not from the files: which days hold archived events
+/// would tell it of other consumers' activity).
+/// </summary>
 public static class ArchiveNotice
 {
-    /// <summary>Adds <c>Stoa-Archived-Days: 2025-01-01/2025-03-31</c> when the window reaches archived days of the layer.</summary>
-    public static async Task AddHeaderAsync(HttpContext http, IDbContextFactory<AuditDbContext> store, string tenantId, string? layer, TimeWindow window)
+    public static async Task<ArchivedDays?> DaysAsync(AuditDbContext db, RetentionSettings settings, AuditScope scope, string? layer,
+        TimeWindow window, long nowMs, CancellationToken ct)
     {
+        if (!scope.IsConsumerLimited) return await ArchiveRows.DaysAsync(db, scope.TenantId, layer, window, ct);
+        if ((await settings.PolicyAsync(scope.TenantId, ct)).ArchiveBeforeMs(nowMs) is not { } hotEdge) return null;
+        // An open start begins at the tenant's first archived day: when the tenant began, not who did what.
+        var first = window.FromMs is { } from ? AuditTime.DayStart(from) : (await ArchiveRows.DaysAsync(db, scope.TenantId, null, TimeWindow.All, ct))?.FirstDayMs;
+        var last = AuditTime.DayStart(Math.Min(window.ToMs ?? hotEdge, hotEdge) - 1);
+        return first is { } f && f <= last ? new ArchivedDays(f, last, Rows: 0) : null;
+    }
+
+    /// <summary>Adds <c>Stoa-Archived-Days: 2025-01-01/2025-03-31</c> when the window reaches archived days of the layer.</summary>
+    public static async Task AddHeaderAsync(HttpContext http, IDbContextFactory<AuditDbContext> store, AuditScope scope, string? layer, TimeWindow window)
+    {
+        var services = http.RequestServices;
         await using var db = await store.CreateDbContextAsync(http.RequestAborted);
-        if (await ArchiveRows.DaysAsync(db, tenantId, layer, window, http.RequestAborted) is { } days)
+        if (await DaysAsync(db, services.GetRequiredService<RetentionSettings>(), scope, layer, window,
+                services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds(), http.RequestAborted) is { } days)
             http.Response.Headers[ArchivedDays.Header] = days.Text;
     }
 }

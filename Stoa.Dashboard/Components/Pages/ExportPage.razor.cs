@@ -29,6 +29,7 @@ public sealed partial class ExportPage
     [Inject] public required IJSRuntime JS { get; init; }
     [Inject] public required SigningKeys Keys { get; init; }
     [Inject] public required ArchiveDirectory Archive { get; init; }
+    [Inject] public required RetentionSettings Retention { get; init; }
 
     [SupplyParameterFromQuery(Name = "layer")] public string? Layer { get; set; }
     [SupplyParameterFromQuery(Name = "format")] public string? Format { get; set; }
@@ -50,7 +51,7 @@ public sealed partial class ExportPage
         var choice = await ExportChoice.LoadAsync(db, Scope, LayerName, View.Window, isOperator && LayerName == "requests" ? ConsumerId : null,
             listConsumers: isOperator, ct);
         (_rows, _consumers) = (choice.Rows, choice.Consumers.ToList());
-        _archived = await ArchiveRows.DaysAsync(db, View.Tenant!, LayerName, View.Window, ct);
+        _archived = await ArchiveNotice.DaysAsync(db, Retention, Scope, LayerName, View.Window, Clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
     }
 
     /// <summary>The contract's export URL for what is chosen (<c>bundle</c>: with proof): the same endpoint scripts use.</summary>
