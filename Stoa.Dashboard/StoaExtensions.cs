@@ -10,6 +10,7 @@ using Stoa.Dashboard.Configuration;
 using Stoa.Dashboard.Demo;
 using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Export;
+using Stoa.Dashboard.Forwarding;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Live;
 using Stoa.Dashboard.Retention;
@@ -36,6 +37,7 @@ public static class StoaExtensions
         services.AddSingleton<EventWriter>();
         services.AddEvidence(builder.Configuration, builder.Environment);
         services.AddRetention(builder.Configuration, builder.Environment);
+        services.AddForwarding(builder.Configuration, builder.Environment);
         services.AddSingleton<IngestGate>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TenantAccess>();
@@ -130,10 +132,12 @@ public static class StoaExtensions
         reads.MapChainCheck();
         reads.MapReports();
         reads.MapRetentionReads();
-        app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })
+        reads.MapDestinationReads();
+        var changes = app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })
             .DisableAntiforgery()
-            .RequireRateLimiting(RateLimits.Reads)
-            .MapRetentionChanges();
+            .RequireRateLimiting(RateLimits.Reads);
+        changes.MapRetentionChanges();
+        changes.MapDestinationChanges();
         app.MapSigningKeys();
 
         app.MapHub<AuditHub>(AuditHub.Path);

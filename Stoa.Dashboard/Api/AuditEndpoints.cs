@@ -120,6 +120,14 @@ public static class AuditEndpoints
         return new JsonBody(investigation.Write);
     }
 
+    /// <summary>Null when the caller is an operator of the tenant; else the 400/403 to answer (a client learns nothing more).</summary>
+    public static async Task<IResult?> AuthorizeOperatorAsync(HttpContext http, string tenantId)
+    {
+        var (scope, denied) = await AuthorizeReadAsync(http, tenantId);
+        if (scope is null) return denied;
+        return scope.IsConsumerLimited || !Caller.From(http.User).IsOperatorOf(tenantId) ? ApiProblems.OperatorsOnly() : null;
+    }
+
     /// <summary>The caller's scope of a tenant, or the 400/403 answer to give instead.</summary>
     public static async Task<(AuditScope? Scope, IResult? Denied)> AuthorizeReadAsync(HttpContext http, string tenantId)
     {

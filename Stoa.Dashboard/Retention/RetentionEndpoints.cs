@@ -21,7 +21,7 @@ public static class RetentionEndpoints
         api.MapGet("/audit/{tenant_id}/retention", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
             RetentionOverview overview) =>
         {
-            if (await OperatorScopeAsync(http, tenantId) is { } denied) return denied;
+            if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var q = new QueryReader(http.Request.Query, TimeProvider.System);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
@@ -32,7 +32,7 @@ public static class RetentionEndpoints
         api.MapGet("/audit/{tenant_id}/archive/{id:long}/{part?}", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
             long id, string? part, IDbContextFactory<AuditDbContext> store, ArchiveDirectory archive) =>
         {
-            if (await OperatorScopeAsync(http, tenantId) is { } denied) return denied;
+            if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             await using var db = await store.CreateDbContextAsync(http.RequestAborted);
             var file = await db.ArchiveFiles.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && a.TenantId == tenantId, http.RequestAborted);
             if (file is null) return NotFound($"The tenant has no archive file {id}.");
@@ -56,7 +56,7 @@ public static class RetentionEndpoints
         api.MapPut("/audit/{tenant_id}/retention", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
             RetentionSettings settings, RetentionOverview overview, TimeProvider clock) =>
         {
-            if (await OperatorScopeAsync(http, tenantId) is { } denied) return denied;
+            if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var q = new QueryReader(http.Request.Query, clock);
             var (policy, problem) = RetentionPolicy.Parse(q.Text("policy", 32));
             if (problem is not null) q.Problem("policy", problem);
@@ -69,7 +69,7 @@ public static class RetentionEndpoints
         api.MapPost("/audit/{tenant_id}/holds", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
             RetentionSettings settings, TimeProvider clock) =>
         {
-            if (await OperatorScopeAsync(http, tenantId) is { } denied) return denied;
+            if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var q = new QueryReader(http.Request.Query, clock);
             var reason = q.Text("reason", 500);
             if (string.IsNullOrWhiteSpace(reason)) q.Problem("reason", "Say why the data is held (a matter, a request, a regulator).");
@@ -83,7 +83,7 @@ public static class RetentionEndpoints
         api.MapDelete("/audit/{tenant_id}/holds/{id:long}", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, long id,
             RetentionSettings settings) =>
         {
-            if (await OperatorScopeAsync(http, tenantId) is { } denied) return denied;
+            if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             return await settings.ReleaseHoldAsync(Caller.From(http.User), tenantId, id, http.RequestAborted)
                 ? Results.NoContent()
                 : NotFound($"The tenant has no hold {id} in force.");
@@ -92,21 +92,13 @@ public static class RetentionEndpoints
         api.MapPost("/audit/{tenant_id}/retention/run", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
             RetentionService retention) =>
         {
-            if (await OperatorScopeAsync(http, tenantId) is { } denied) return denied;
+            if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var runs = await retention.RunOnceAsync(tenantId, http.RequestAborted);
             if (runs is null)
                 return ApiProblems.RetryLater(http, 409, 60, "Retention is running", "A retention run is under way (here or on another instance); try again when it ends.");
             return Results.Json(RetentionOverview.RunJson(runs[0]));
         });
         return api;
-    }
-
-    /// <summary>Null when the caller is an operator of the tenant; else the 400/403 to answer.</summary>
-    private static async Task<IResult?> OperatorScopeAsync(HttpContext http, string tenantId)
-    {
-        var (scope, denied) = await AuditEndpoints.AuthorizeReadAsync(http, tenantId);
-        if (scope is null) return denied;
-        return scope.IsConsumerLimited || !Caller.From(http.User).IsOperatorOf(tenantId) ? ApiProblems.OperatorsOnly() : null;
     }
 
     private static IResult NotFound(string detail) => Results.Problem(statusCode: 404, title: "Not found", detail: detail);

@@ -21,6 +21,7 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<ArchiveFile> ArchiveFiles => Set<ArchiveFile>();
     public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
     public DbSet<Lease> Leases => Set<Lease>();
+    public DbSet<Destination> Destinations => Set<Destination>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -137,6 +138,12 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         {
             e.ToTable("leases");
             e.HasKey(l => l.Name);
+        });
+
+        model.Entity<Destination>(e =>
+        {
+            e.ToTable("destinations");
+            e.HasIndex(d => d.TenantId);
         });
 
         // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).

@@ -213,3 +213,44 @@ public sealed class WeeklyReviewMark
     public required string ReviewedBy { get; set; }
     public long ReviewedAtMs { get; set; }
 }
+
+/// <summary>
+/// Where a tenant's events are forwarded (Forwarding/): a signed webhook, syslog over TLS or a
+/// Kafka topic, with the kinds and event types it takes, and its durable cursor: the last seq
+/// delivered. Its secret (webhook key, SASL password) is a file of its own, never in the store.
+/// </summary>
+public sealed class Destination
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string Name { get; set; }
+    /// <summary><c>webhook</c>, <c>syslog</c> or <c>kafka</c>.</summary>
+    public required string Kind { get; set; }
+    /// <summary>The webhook's URL, syslog's <c>host:port</c>, Kafka's bootstrap servers.</summary>
+    public required string Target { get; set; }
+    /// <summary>The Kafka topic.</summary>
+    public string? Topic { get; set; }
+    /// <summary>How each event is written: <c>json</c> (the API's JSON), <c>cef</c> (syslog), <c>slack</c> (a Slack-compatible incoming webhook).</summary>
+    public string Format { get; set; } = "json";
+    /// <summary>A PEM file of the CA that signed the receiver's TLS certificate, when it is not one the system trusts.</summary>
+    public string? CaFile { get; set; }
+    /// <summary>Kafka SASL user (its password is the destination's secret).</summary>
+    public string? SaslUsername { get; set; }
+    /// <summary>Space-separated kinds it takes (<c>request security business</c>); null: all.</summary>
+    public string? Kinds { get; set; }
+    /// <summary>Space-separated event types it takes; null: all.</summary>
+    public string? EventTypes { get; set; }
+    public bool Enabled { get; set; } = true;
+    public long CreatedAtMs { get; set; }
+    public required string CreatedBy { get; set; }
+    /// <summary>The cursor: every event of the tenant up to this seq has been delivered (or did not match).</summary>
+    public long DeliveredSeq { get; set; }
+    public long? DeliveredAtMs { get; set; }
+    /// <summary>Events delivered since it was created (a retried batch counts again).</summary>
+    public long DeliveredCount { get; set; }
+    public string? LastError { get; set; }
+    public long? LastErrorAtMs { get; set; }
+    /// <summary>Consecutive failed attempts; reset by a delivery.</summary>
+    public int Failures { get; set; }
+    public long? FailingSinceMs { get; set; }
+}

@@ -479,6 +479,106 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("checkpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Stoa.Dashboard.Storage.Destination", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CaFile")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ca_file");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("DeliveredAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_at_ms");
+
+                    b.Property<long>("DeliveredCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_count");
+
+                    b.Property<long>("DeliveredSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_seq");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("EventTypes")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_types");
+
+                    b.Property<long?>("FailingSinceMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failing_since_ms");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failures");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Kinds")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kinds");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LastErrorAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_error_at_ms");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("SaslUsername")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sasl_username");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Topic")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("destinations", (string)null);
+                });
+
             modelBuilder.Entity("Stoa.Dashboard.Storage.EntraGrant", b =>
                 {
                     b.Property<long>("Id")
