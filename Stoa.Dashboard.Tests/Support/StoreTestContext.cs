@@ -10,6 +10,7 @@ using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Components.Layout;
 using Stoa.Dashboard.Configuration;
 using Stoa.Dashboard.Evidence;
+using Stoa.Dashboard.Forwarding;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Retention;
@@ -39,6 +40,7 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         Services.AddAuditStore(configuration, new TestEnvironment(_folder));
         Services.AddEvidence(configuration, new TestEnvironment(_folder));
         Services.AddRetention(configuration, new TestEnvironment(_folder));
+        Services.AddForwarding(configuration, new TestEnvironment(_folder));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<EventWriter>();
         Services.AddSingleton<AdminActions>();
