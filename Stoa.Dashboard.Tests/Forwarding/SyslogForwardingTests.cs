@@ -72,9 +72,7 @@ public sealed partial class SyslogForwardingTests : IAsyncLifetime
         var other = await _app.OperatorAsync(untrusted);
         Assert.Equal(HttpStatusCode.Created, (await AddAsync(other, untrusted, ("name", "no-ca"), ("kind", "syslog"), ("target", _rsyslog.Target))).StatusCode);
         await other.IngestAsync(untrusted, Wire.Request("secret-1", StoaApp.Epoch.AddSeconds(-5)));
-        JsonNode status;
-        do status = JsonNode.Parse(await other.GetStringAsync($"/v1/audit/{untrusted}/destinations"))!["destinations"]![0]!;
-        while ((int)status["failures"]! == 0 && await Task.Delay(20).ContinueWith(_ => true)); // polling the API for a state
+        var status = await other.StatusAsync(untrusted, s => (int)s["failures"]! > 0);
         Assert.Contains("syslog", (string)status["last_error"]!);
         Assert.DoesNotContain(await _rsyslog.LinesAsync(), l => l.Contains("secret-1"));
     }

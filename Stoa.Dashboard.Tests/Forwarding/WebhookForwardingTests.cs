@@ -74,8 +74,8 @@ public sealed class WebhookForwardingTests : IAsyncLifetime
         Assert.Equal(tenant, (string)received[0].Json["tenant_id"]!);
         Assert.Equal("r0", (string)received.SelectMany(r => r.Json["events"]!.AsArray()).ElementAt(1)!["request_id"]!);
 
-        var list = JsonNode.Parse(await client.GetStringAsync($"/v1/audit/{tenant}/destinations"))!["destinations"]![0]!;
-        Assert.Equal(("ok", 0L), ((string)list["state"]!, (long)list["lag_events"]!));
+        var list = await client.StatusAsync(tenant, s => (long)s["lag_events"]! == 0);
+        Assert.Equal("ok", (string)list["state"]!);
         Assert.DoesNotContain(secret!, list.ToJsonString());
         Assert.DoesNotContain(secret!, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(_app.DatabasePath)));
         Assert.DoesNotContain(secret!, await client.GetStringAsync($"/v1/audit/{tenant}/security?event_type=admin_action"));
@@ -91,9 +91,7 @@ public sealed class WebhookForwardingTests : IAsyncLifetime
         {
             await AddAsync(client, tenant, ("name", "down"), ("kind", "webhook"), ("target", _receiver.Url));
             await client.IngestAsync(tenant, Requests(50));
-            JsonNode status;
-            do status = JsonNode.Parse(await client.GetStringAsync($"/v1/audit/{tenant}/destinations"))!["destinations"]![0]!;
-            while ((int)status["failures"]! == 0 && await Task.Delay(20).ContinueWith(_ => true)); // polling the API for a state
+            var status = await client.StatusAsync(tenant, s => (int)s["failures"]! > 0);
             Assert.Contains("503", (string)status["last_error"]!);
             Assert.Equal(51L, (long)status["lag_events"]!); // its own creation record and the 50
         }
@@ -115,9 +113,7 @@ public sealed class WebhookForwardingTests : IAsyncLifetime
         await client.IngestAsync(tenant, [.. Requests(20), Wire.Security("a", StoaApp.Epoch.AddMinutes(-2)),
             Wire.Security("b", StoaApp.Epoch.AddMinutes(-2), type: "key_rotated"), Wire.Security("c", StoaApp.Epoch.AddMinutes(-1), type: "key_revoked")]);
         await _receiver.WaitForSeqsAsync(2, Wait);
-        JsonNode status;
-        do status = JsonNode.Parse(await client.GetStringAsync($"/v1/audit/{tenant}/destinations"))!["destinations"]![0]!;
-        while ((long)status["lag_events"]! > 0 && await Task.Delay(20).ContinueWith(_ => true));
+        await client.StatusAsync(tenant, s => (long)s["lag_events"]! == 0);
         var types = _receiver.Received.SelectMany(r => r.Json["events"]!.AsArray()).Select(e => (string)e!["event_type"]!).ToList();
         Assert.Equal(["auth_failed", "key_revoked"], types);
     }
