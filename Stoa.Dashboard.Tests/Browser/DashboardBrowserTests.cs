@@ -32,6 +32,8 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     [InlineData("playbook-cost-spike", "/playbooks/cost-spike?tenant=tenant_abc&days=14", "#runaways tr[data-consumer='cons_reporting']")]
     [InlineData("review", "/review?tenant=tenant_abc", "#review-days")]
     [InlineData("incidents", "/incidents?tenant=tenant_abc", "#incident-title")]
+    [InlineData("retention", "/retention?tenant=tenant_abc", "#retention-policy")]
+    [InlineData("destinations", "/destinations?tenant=tenant_abc", "#destination-add")]
     public async Task Every_page_opens_on_the_demo_data(string name, string url, string selector)
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), url);
@@ -175,7 +177,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         Assert.Equal("Your API activity", (await page.Locator("#triage-heading").InnerTextAsync()).Trim());
         Assert.Equal("Your API activity", (await page.Locator("#nav-home").InnerTextAsync()).Trim());
         var menu = await page.InnerTextAsync(".mud-navmenu");
-        foreach (var operatorOnly in new[] { "Playbooks", "Answer the client", "Incidents", "Client access" })
+        foreach (var operatorOnly in new[] { "Playbooks", "Answer the client", "Incidents", "Client access", "Destinations", "Retention" })
             Assert.DoesNotContain(operatorOnly, menu);
         await OpenAsync(page, "/consumers/cons_scraper01?tenant=tenant_abc&days=14");
         await page.WaitForSelectorAsync("#unknown-consumer");

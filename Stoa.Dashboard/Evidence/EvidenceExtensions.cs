@@ -11,9 +11,7 @@ public static class EvidenceExtensions
     /// <summary>The signing keys (<c>Stoa:Evidence:KeyDirectory</c>, by default <c>signing-keys/</c> beside the store), checkpoints and bundles.</summary>
     public static IServiceCollection AddEvidence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var directory = configuration["Stoa:Evidence:KeyDirectory"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured, environment.ContentRootPath)
-            : Path.Combine(StorageExtensions.StoreFolder(configuration, environment), "signing-keys");
+        var directory = StorageExtensions.FolderBesideStore(configuration, environment, "Stoa:Evidence:KeyDirectory", "signing-keys");
         services.AddSingleton(sp => new SigningKeys(directory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Checkpoints>();
         services.AddHostedService(sp => sp.GetRequiredService<Checkpoints>());

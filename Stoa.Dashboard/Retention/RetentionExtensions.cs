@@ -11,9 +11,7 @@ public static class RetentionExtensions
     /// </summary>
     public static IServiceCollection AddRetention(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var root = configuration["Stoa:Retention:ArchiveDirectory"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured, environment.ContentRootPath)
-            : Path.Combine(StorageExtensions.StoreFolder(configuration, environment), "archive");
+        var root = StorageExtensions.FolderBesideStore(configuration, environment, "Stoa:Retention:ArchiveDirectory", "archive");
         var (policy, problem) = RetentionPolicy.Parse(configuration["Stoa:Retention:Default"] ?? "default");
         if (policy is null) throw new InvalidOperationException($"Stoa:Retention:Default: {problem}");
         services.AddSingleton(new ArchiveDirectory(root));

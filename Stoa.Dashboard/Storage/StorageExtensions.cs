@@ -33,7 +33,13 @@ public static class StorageExtensions
             : connectionString;
     }
 
-    /// <summary>The folder the store's file is in; what lives beside it (the signing keys) defaults to here.</summary>
+    /// <summary>A folder the settings name (<paramref name="key"/>, relative to the content root), or by default <paramref name="name"/> beside the store.</summary>
+    public static string FolderBesideStore(IConfiguration configuration, IHostEnvironment environment, string key, string name) =>
+        configuration[key] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, environment.ContentRootPath)
+            : Path.Combine(StoreFolder(configuration, environment), name);
+
+    /// <summary>The folder the store's file is in; what lives beside it (signing keys, archive, secrets) defaults to here.</summary>
     public static string StoreFolder(IConfiguration configuration, IHostEnvironment environment) =>
         Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString(configuration, environment)).DataSource))!;
 
