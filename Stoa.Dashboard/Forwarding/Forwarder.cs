@@ -35,12 +35,20 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                List<Destination> destinations;
-                await using (var db = await factory.CreateDbContextAsync(stoppingToken))
-                    destinations = await db.Destinations.AsNoTracking().Where(d => d.Enabled).ToListAsync(stoppingToken);
-                var now = clock.GetTimestamp();
-                // Each destination drains on its own, so one slow receiver does not hold back the others.
-                await Task.WhenAll(destinations.Where(d => _retryAt.GetValueOrDefault(d.Id) <= now).Select(d => DrainAsync(d, stoppingToken)));
+                try
+                {
+                    List<Destination> destinations;
+                    await using (var db = await factory.CreateDbContextAsync(stoppingToken))
+                        destinations = await db.Destinations.AsNoTracking().Where(d => d.Enabled).ToListAsync(stoppingToken);
+                    var now = clock.GetTimestamp();
+                    // Each destination drains on its own, so one slow receiver does not hold back the others.
+                    await Task.WhenAll(destinations.Where(d => _retryAt.GetValueOrDefault(d.Id) <= now).Select(d => DrainAsync(d, stoppingToken)));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The store could not be read (or a failure could not be recorded): the next round tries again; the app stays up.
+                    logger.LogError(e, "A forwarding round failed; the next one starts in a second");
+                }
                 await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); // new events wake it; the second is for retries
             }
         }
