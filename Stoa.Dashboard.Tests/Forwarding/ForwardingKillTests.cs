@@ -34,15 +34,11 @@ public sealed partial class ForwardingKillTests(ITestOutputHelper output) : IAsy
                     new StringContent(new JsonArray(events.ToArray()).ToJsonString(), Encoding.UTF8, "application/json"));
                 Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             }
-            var added = await http.PostAsync($"/v1/audit/{Tenant}/destinations", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["name"] = "receiver", ["kind"] = "webhook", ["target"] = receiver.Url, ["kinds"] = "request", ["backfill"] = "true",
-            }));
+            var added = await http.AddDestinationAsync(Tenant, ("name", "receiver"), ("kind", "webhook"), ("target", receiver.Url), ("kinds", "request"),
+                ("backfill", "true"));
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-            var syslog = await http.PostAsync($"/v1/audit/{Tenant}/destinations", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["name"] = "rsyslog", ["kind"] = "syslog", ["target"] = rsyslog.Target, ["ca_file"] = rsyslog.CaFile, ["kinds"] = "request", ["backfill"] = "true",
-            }));
+            var syslog = await http.AddDestinationAsync(Tenant, ("name", "rsyslog"), ("kind", "syslog"), ("target", rsyslog.Target), ("ca_file", rsyslog.CaFile),
+                ("kinds", "request"), ("backfill", "true"));
             Assert.Equal(HttpStatusCode.Created, syslog.StatusCode);
             await receiver.WaitForSeqsAsync(Events / 4, TimeSpan.FromSeconds(120));
             server.Kill(); // SIGKILL, mid-forwarding

@@ -39,10 +39,7 @@ public sealed class KafkaForwardingTests : IAsyncLifetime
     {
         var tenant = StoaApp.NewTenant("kafka");
         var client = await _app.OperatorAsync(tenant);
-        var added = await client.PostAsync($"/v1/audit/{tenant}/destinations", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["name"] = "bus", ["kind"] = "kafka", ["target"] = _bootstrap, ["topic"] = "stoa-audit", ["kinds"] = "request",
-        }));
+        var added = await client.AddDestinationAsync(tenant, ("name", "bus"), ("kind", "kafka"), ("target", _bootstrap), ("topic", "stoa-audit"), ("kinds", "request"));
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         await client.IngestAsync(tenant, Enumerable.Range(0, 1200).Select(i => (JsonNode)Wire.Request($"k{i}", StoaApp.Epoch.AddSeconds(-1200 + i))).ToArray());
 

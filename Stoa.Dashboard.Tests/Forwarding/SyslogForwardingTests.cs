@@ -24,9 +24,6 @@ public sealed partial class SyslogForwardingTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private static async Task<HttpResponseMessage> AddAsync(HttpClient client, string tenant, params (string, string)[] fields) =>
-        await client.PostAsync($"/v1/audit/{tenant}/destinations", new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))));
-
     [GeneratedRegex("""^<(\d+)>1 (\S+) \S+ stoa - (\S+) \[stoa@32473 tenant="([^"]+)" seq="(\d+)" kind="(\w+)"\] (.*)$""")]
     private static partial Regex Rfc5424();
 
@@ -35,7 +32,7 @@ public sealed partial class SyslogForwardingTests : IAsyncLifetime
     {
         var tenant = StoaApp.NewTenant("sys");
         var client = await _app.OperatorAsync(tenant);
-        Assert.Equal(HttpStatusCode.Created, (await AddAsync(client, tenant, ("name", "siem-json"), ("kind", "syslog"), ("target", _rsyslog.Target),
+        Assert.Equal(HttpStatusCode.Created, (await client.AddDestinationAsync(tenant, ("name", "siem-json"), ("kind", "syslog"), ("target", _rsyslog.Target),
             ("ca_file", _rsyslog.CaFile), ("kinds", "request,security"))).StatusCode);
         await client.IngestAsync(tenant, [.. Enumerable.Range(0, 600).Select(i => (JsonNode)Wire.Request($"r{i}", StoaApp.Epoch.AddSeconds(-600 + i), status: i == 7 ? 503 : 200)),
             Wire.Security("s1", StoaApp.Epoch.AddSeconds(-1))]);
@@ -59,7 +56,7 @@ public sealed partial class SyslogForwardingTests : IAsyncLifetime
     {
         var tenant = StoaApp.NewTenant("cef");
         var client = await _app.OperatorAsync(tenant);
-        Assert.Equal(HttpStatusCode.Created, (await AddAsync(client, tenant, ("name", "siem-cef"), ("kind", "syslog"), ("format", "cef"),
+        Assert.Equal(HttpStatusCode.Created, (await client.AddDestinationAsync(tenant, ("name", "siem-cef"), ("kind", "syslog"), ("format", "cef"),
             ("target", _rsyslog.Target), ("ca_file", _rsyslog.CaFile), ("kinds", "request"))).StatusCode);
         await client.IngestAsync(tenant, Wire.Request("cef-1", StoaApp.Epoch.AddSeconds(-5), path: "/api/a=b|c"));
         var line = (await _rsyslog.WaitForLinesAsync(1, Wait)).Single(l => l.Contains("cef-1"));
@@ -70,7 +67,7 @@ public sealed partial class SyslogForwardingTests : IAsyncLifetime
         // Without the CA the receiver's certificate is not trusted: nothing is sent, the page says why.
         var untrusted = StoaApp.NewTenant("tls");
         var other = await _app.OperatorAsync(untrusted);
-        Assert.Equal(HttpStatusCode.Created, (await AddAsync(other, untrusted, ("name", "no-ca"), ("kind", "syslog"), ("target", _rsyslog.Target))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await other.AddDestinationAsync(untrusted, ("name", "no-ca"), ("kind", "syslog"), ("target", _rsyslog.Target))).StatusCode);
         await other.IngestAsync(untrusted, Wire.Request("secret-1", StoaApp.Epoch.AddSeconds(-5)));
         var status = await other.StatusAsync(untrusted, s => (int)s["failures"]! > 0);
         Assert.Contains("syslog", (string)status["last_error"]!);

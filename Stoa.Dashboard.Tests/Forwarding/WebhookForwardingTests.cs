@@ -31,7 +31,7 @@ public sealed class WebhookForwardingTests : IAsyncLifetime
 
     private static async Task<(JsonNode Destination, string? Secret)> AddAsync(HttpClient client, string tenant, params (string, string)[] fields)
     {
-        var response = await client.PostAsync($"/v1/audit/{tenant}/destinations", new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))));
+        var response = await client.AddDestinationAsync(tenant, fields);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         var json = JsonNode.Parse(body)!;
@@ -135,7 +135,7 @@ public sealed class WebhookForwardingTests : IAsyncLifetime
                      [("kind", "webhook"), ("target", "https://example.com")],
                  }.Zip(["kind", "target", "target", "topic", "kinds", "event_types", "format", "name"]))
         {
-            var response = await client.PostAsync($"/v1/audit/{tenant}/destinations", new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))));
+            var response = await client.AddDestinationAsync(tenant, fields);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync());
         }

@@ -54,7 +54,7 @@ public static class AuditEndpoints
         await using var db = await factory.CreateDbContextAsync(http.RequestAborted);
         var result = await query(db, scope, filter).PageAsync(page, http.RequestAborted);
         var window = filter switch { RequestFilter r => r.Window, SecurityFilter s => s.Window, BusinessFilter b => b.Window, _ => TimeWindow.All };
-        await ArchiveNotice.AddHeaderAsync(http, factory, scope, layer, window);
+        await ArchiveNotice.AddHeaderAsync(http, db, scope, layer, window);
 
         return new JsonBody(async (w, ct) =>
         {

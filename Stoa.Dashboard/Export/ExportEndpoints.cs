@@ -56,7 +56,11 @@ public static class ExportEndpoints
                 return ApiProblems.RetryLater(http, 429, ExportGate.RetryAfterSeconds, "Too many exports",
                     $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
             http.Response.RegisterForDispose(slot); // released when the request ends, whatever happens to it
-            if (!withArchive) await ArchiveNotice.AddHeaderAsync(http, store, scope, layer, job.Window);
+            if (!withArchive)
+            {
+                await using var db = await store.CreateDbContextAsync(http.RequestAborted);
+                await ArchiveNotice.AddHeaderAsync(http, db, scope, layer, job.Window);
+            }
             return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId);
         });
         return api;

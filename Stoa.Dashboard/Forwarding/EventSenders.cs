@@ -23,7 +23,7 @@ public static class EventSenders
     public static IEventSender Create(Destination destination, string? secret, IHttpClientFactory http, TimeProvider clock) => destination.Kind switch
     {
         "webhook" => new WebhookSender(destination, secret ?? throw new DeliveryException("The webhook has no signing secret: rotate it."), http, clock),
-        "syslog" => new SyslogSender(destination, clock),
+        "syslog" => new SyslogSender(destination),
         "kafka" => new KafkaSender(destination, secret),
         _ => throw new DeliveryException($"Unknown destination kind '{destination.Kind}'."),
     };
@@ -116,7 +116,7 @@ public sealed class WebhookSender(Destination destination, string secret, IHttpC
 /// message an event, facility 13 (log audit), the body the event's JSON or a CEF line. TCP has no
 /// acknowledgement: an event counts as delivered once it is flushed into the TLS connection.
 /// </summary>
-public sealed class SyslogSender(Destination destination, TimeProvider clock) : IEventSender
+public sealed class SyslogSender(Destination destination) : IEventSender
 {
     private TcpClient? _tcp;
     private SslStream? _tls;
@@ -129,7 +129,7 @@ public sealed class SyslogSender(Destination destination, TimeProvider clock) : 
             using var buffer = new MemoryStream();
             foreach (var e in events)
             {
-                var message = Encoding.UTF8.GetBytes(SyslogFormat.Message(destination, e, clock));
+                var message = Encoding.UTF8.GetBytes(SyslogFormat.Message(destination, e));
                 buffer.Write(Encoding.ASCII.GetBytes($"{message.Length} "));
                 buffer.Write(message);
             }

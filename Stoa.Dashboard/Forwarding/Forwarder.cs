@@ -88,7 +88,8 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
         await foreach (var e in ChainReader.ReadAsync(factory, destination.TenantId, destination.DeliveredSeq + 1, destination.DeliveredSeq + BatchSize, ct))
             rows.Add(e.Event);
         if (rows.Count == 0) return false;
-        var matching = rows.Where(e => Matches(destination, e)).ToList();
+        var matches = Matcher(destination);
+        var matching = rows.Where(matches).ToList();
         if (matching.Count > 0)
         {
             var sender = _senders.GetOrAdd(destination.Id, _ => EventSenders.Create(destination, secrets.Read(destination.Id), http, clock));
@@ -108,9 +109,13 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
         return rows.Count == BatchSize;
     }
 
-    public static bool Matches(Destination destination, AuditEvent e) =>
-        (destination.Kinds is not { } kinds || kinds.Split(' ').Contains(e.Kind.ToString().ToLowerInvariant()))
-        && (destination.EventTypes is not { } types || types.Split(' ').Contains(e.EventType));
+    /// <summary>The destination's kinds and event types as a test of an event, their lists read once a batch, not once an event.</summary>
+    public static Func<AuditEvent, bool> Matcher(Destination destination)
+    {
+        var kinds = destination.Kinds?.Split(' ').Select(k => Enum.Parse<EventKind>(k, ignoreCase: true)).ToHashSet();
+        var types = destination.EventTypes?.Split(' ').ToHashSet();
+        return e => (kinds is null || kinds.Contains(e.Kind)) && (types is null || types.Contains(e.EventType));
+    }
 
     private async Task FailedAsync(Destination destination, string error)
     {

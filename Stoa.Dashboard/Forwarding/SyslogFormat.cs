@@ -13,7 +13,7 @@ public static class SyslogFormat
 {
     public const int Facility = 13;
 
-    public static string Message(Destination destination, AuditEvent e, TimeProvider clock)
+    public static string Message(Destination destination, AuditEvent e)
     {
         var body = destination.Format == "cef" ? Cef(e) : EventSenders.Json(e);
         var data = $"[stoa@32473 tenant=\"{Param(e.TenantId)}\" seq=\"{e.Seq}\" kind=\"{e.Kind.ToString().ToLowerInvariant()}\"]";

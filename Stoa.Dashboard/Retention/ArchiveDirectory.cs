@@ -20,17 +20,13 @@ public sealed class ArchiveDirectory(string root)
 
     /// <summary>
     /// The chain leaves of the tenant's archived events with seqs in [<paramref name="fromSeq"/>,
-    /// <paramref name="toSeq"/>], by seq: every kept file whose seq range meets it is read (a file
-    /// is in time order, so all of it), and only the range's leaves are kept.
+    /// <paramref name="toSeq"/>], by seq.
     /// </summary>
     public async Task<SortedList<long, byte[]>> LeavesAsync(AuditDbContext db, string tenantId, long fromSeq, long toSeq, CancellationToken ct)
     {
         var leaves = new SortedList<long, byte[]>();
-        var files = await Kept(db, tenantId).Where(a => a.FirstSeq <= toSeq && a.LastSeq >= fromSeq).ToListAsync(ct);
-        foreach (var file in files)
-            await foreach (var line in ArchiveFormat.ReadAsync(PathOf(file), ct))
-                if (line.Seq >= fromSeq && line.Seq <= toSeq)
-                    leaves[line.Seq] = Evidence.HashChain.Leaf(line.Canonical);
+        await foreach (var line in InRangeAsync(db, tenantId, fromSeq, toSeq, ct))
+            leaves[line.Seq] = Evidence.HashChain.Leaf(line.Canonical);
         return leaves;
     }
 
@@ -38,15 +34,26 @@ public sealed class ArchiveDirectory(string root)
     public async Task<List<ArchiveLine>?> LinesAsync(AuditDbContext db, string tenantId, long fromSeq, long toSeq, int max, CancellationToken ct)
     {
         var lines = new List<ArchiveLine>();
+        await foreach (var line in InRangeAsync(db, tenantId, fromSeq, toSeq, ct))
+        {
+            if (lines.Count == max) return null;
+            lines.Add(line);
+        }
+        lines.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        return lines;
+    }
+
+    /// <summary>
+    /// The lines with seqs in the range, in file order: every kept file whose seq range meets it is
+    /// read (a file is in time order, so all of it), and only the range's lines are given.
+    /// </summary>
+    private async IAsyncEnumerable<ArchiveLine> InRangeAsync(AuditDbContext db, string tenantId, long fromSeq, long toSeq,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         var files = await Kept(db, tenantId).Where(a => a.FirstSeq <= toSeq && a.LastSeq >= fromSeq).ToListAsync(ct);
         foreach (var file in files)
             await foreach (var line in ArchiveFormat.ReadAsync(PathOf(file), ct))
                 if (line.Seq >= fromSeq && line.Seq <= toSeq)
-                {
-                    if (lines.Count == max) return null;
-                    lines.Add(line);
-                }
-        lines.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        return lines;
+                    yield return line;
     }
 }

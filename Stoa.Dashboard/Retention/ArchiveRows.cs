@@ -140,10 +140,9 @@ public static class ArchiveNotice
     }
 
     /// <summary>Adds <c>Stoa-Archived-Days: 2025-01-01/2025-03-31</c> when the window reaches archived days of the layer.</summary>
-    public static async Task AddHeaderAsync(HttpContext http, IDbContextFactory<AuditDbContext> store, AuditScope scope, string? layer, TimeWindow window)
+    public static async Task AddHeaderAsync(HttpContext http, AuditDbContext db, AuditScope scope, string? layer, TimeWindow window)
     {
         var services = http.RequestServices;
-        await using var db = await store.CreateDbContextAsync(http.RequestAborted);
         if (await DaysAsync(db, services.GetRequiredService<RetentionSettings>(), scope, layer, window,
                 services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds(), http.RequestAborted) is { } days)
             http.Response.Headers[ArchivedDays.Header] = days.Text;
