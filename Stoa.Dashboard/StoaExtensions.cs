@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using MudBlazor.Services;
 using Microsoft.AspNetCore.Authorization;
+using Stoa.Dashboard.Alerts;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Auth.Entra;
@@ -38,6 +39,9 @@ public static class StoaExtensions
         services.AddEvidence(builder.Configuration, builder.Environment);
         services.AddRetention(builder.Configuration, builder.Environment);
         services.AddForwarding(builder.Configuration, builder.Environment);
+        services.AddSingleton<AlertRules>();
+        services.AddSingleton<AlertEvaluator>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
         services.AddSingleton<IngestGate>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<TenantAccess>();
@@ -133,11 +137,13 @@ public static class StoaExtensions
         reads.MapReports();
         reads.MapRetentionReads();
         reads.MapDestinationReads();
+        reads.MapAlertReads();
         var changes = app.MapGroup("/v1").RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimits.Reads);
         changes.MapRetentionChanges();
         changes.MapDestinationChanges();
+        changes.MapAlertChanges();
         app.MapSigningKeys();
 
         app.MapHub<AuditHub>(AuditHub.Path);

@@ -45,6 +45,9 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<EventWriter>();
         Services.AddSingleton<AdminActions>();
         Services.AddSingleton<Incidents>();
+        Services.AddSingleton<Stoa.Dashboard.Alerts.AlertRules>();
+        Services.AddSingleton<Stoa.Dashboard.Alerts.AlertEvaluator>();
+        Services.AddSingleton<Stoa.Dashboard.Demo.DemoData>();
         Services.AddSingleton<Stoa.Dashboard.Live.LiveFeed>();
         Services.AddSingleton<IOptions<StoaOptions>>(Microsoft.Extensions.Options.Options.Create(Options));
     }

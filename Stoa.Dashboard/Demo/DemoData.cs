@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Alerts;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Model;
 using Stoa.Dashboard.Storage;
@@ -10,7 +11,7 @@ namespace Stoa.Dashboard.Demo;
 /// traffic, and the incidents people really investigate (see <see cref="DemoIncidents"/>).
 /// Deterministic but for "now", so the same story reads the same on every machine.
 /// </summary>
-public sealed class DemoData(IDbContextFactory<AuditDbContext> factory, EventWriter writer, TimeProvider clock,
+public sealed class DemoData(IDbContextFactory<AuditDbContext> factory, EventWriter writer, AlertRules alerts, TimeProvider clock,
     ILogger<DemoData> logger)
 {
     public const int Days = 14;
@@ -31,6 +32,8 @@ public sealed class DemoData(IDbContextFactory<AuditDbContext> factory, EventWri
         var total = 0;
         foreach (var tenant in DemoTenants.All)
         {
+            // The recommended alert rules first, so they read the demo's incidents as they are stored.
+            await alerts.AddRecommendedAsync("demo", tenant.Id, ct: ct);
             var traffic = new DemoTraffic(tenant, now, seed: StableSeed(tenant.Id));
             traffic.Everyday(Days);
             if (tenant.Id == DemoTenants.Abc.Id) DemoIncidents.AddTo(traffic);

@@ -19,8 +19,11 @@ public static class AuditVocabulary
     public const string RequestEventType = "api_request";
     public const string BusinessEventType = "business_audit";
 
+    /// <summary>The security event Stoa writes when an alert rule fires (Alerts/); a gateway cannot send it.</summary>
+    public const string AlertEventType = "alert_fired";
+
     public static readonly string[] SecurityEventTypes =
-        ["auth_failed", "rate_limit_exceeded", "policy_applied", "key_rotated", "key_revoked", "consumer_suspended", "admin_action"];
+        ["auth_failed", "rate_limit_exceeded", "policy_applied", "key_rotated", "key_revoked", "consumer_suspended", "admin_action", AlertEventType];
 
     public static readonly string[] Outcomes = ["success", "failure", "blocked"];
 

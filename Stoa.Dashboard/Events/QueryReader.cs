@@ -85,6 +85,18 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
         return null;
     }
 
+    /// <summary>A decimal number (<c>12.5</c>) from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public double? Number(string name, double min, double max)
+    {
+        var value = Text(name, 20);
+        if (value is null) return null;
+        if (double.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number >= min && number <= max)
+            return number;
+        Problem(name, $"'{value}' is not a number from {min} to {max}.");
+        return null;
+    }
+
     public long? Time(string name)
     {
         var value = Text(name, 64);

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using Stoa.Dashboard.Alerts;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Forwarding;
@@ -57,7 +58,9 @@ public static class EventSenders
     /// <summary>A Slack-compatible incoming-webhook message: one line an event, at most 20, then how many more.</summary>
     public static byte[] Slack(Destination destination, IReadOnlyList<AuditEvent> events)
     {
-        var lines = events.Take(20).Select(e => $"`{AuditTime.Print(e.TimestampMs)}` *{e.EventType}* {e.Summary} (seq {e.Seq})").ToList();
+        var lines = events.Take(20).Select(e => AlertEvents.IsAlert(e)
+            ? $":rotating_light: *Alert* `{AuditTime.Print(e.TimestampMs)}` {AlertEvents.Summary(e)} (seq {e.Seq})"
+            : $"`{AuditTime.Print(e.TimestampMs)}` *{e.EventType}* {e.Summary} (seq {e.Seq})").ToList();
         if (events.Count > 20) lines.Add($"…and {events.Count - 20} more");
         return JsonSerializer.SerializeToUtf8Bytes(new { text = $"Stoa · {destination.TenantId}\n" + string.Join('\n', lines) });
     }

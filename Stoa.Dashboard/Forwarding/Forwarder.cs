@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Stoa.Dashboard.Alerts;
 using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Storage;
@@ -109,12 +110,15 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
         return rows.Count == BatchSize;
     }
 
-    /// <summary>The destination's kinds and event types as a test of an event, their lists read once a batch, not once an event.</summary>
+    /// <summary>
+    /// The destination's kinds and event types as a test of an event, their lists read once a batch,
+    /// not once an event; an alert whose rule notifies the destination goes to it whatever they say.
+    /// </summary>
     public static Func<AuditEvent, bool> Matcher(Destination destination)
     {
         var kinds = destination.Kinds?.Split(' ').Select(k => Enum.Parse<EventKind>(k, ignoreCase: true)).ToHashSet();
         var types = destination.EventTypes?.Split(' ').ToHashSet();
-        return e => (kinds is null || kinds.Contains(e.Kind)) && (types is null || types.Contains(e.EventType));
+        return e => (kinds is null || kinds.Contains(e.Kind)) && (types is null || types.Contains(e.EventType)) || AlertEvents.Notifies(e, destination.Id);
     }
 
     private async Task FailedAsync(Destination destination, string error)

@@ -110,7 +110,9 @@ public static class EventParser
             fields.Problem("tenant_id", $"Must equal the tenant of the path ('{tenantId}'), or be left out.");
 
         var eventType = fields.OptionalText("event_type");
-        if (eventType == AuditVocabulary.RequestEventType)
+        if (eventType == AuditVocabulary.AlertEventType)
+            fields.Problem("event_type", $"'{eventType}' is written by Stoa's own alert rules when they fire; it cannot be sent.");
+        else if (eventType == AuditVocabulary.RequestEventType)
             ParseRequest(fields, tenantId, batch);
         else if (eventType is not null && AuditVocabulary.SecurityEventTypes.Contains(eventType))
             ParseSecurity(fields, eventType, tenantId, batch);

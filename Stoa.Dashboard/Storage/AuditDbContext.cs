@@ -22,6 +22,9 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
     public DbSet<LegalHold> LegalHolds => Set<LegalHold>();
     public DbSet<Lease> Leases => Set<Lease>();
     public DbSet<Destination> Destinations => Set<Destination>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertCursor> AlertCursors => Set<AlertCursor>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -144,6 +147,23 @@ public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : D
         {
             e.ToTable("destinations");
             e.HasIndex(d => d.TenantId);
+        });
+
+        model.Entity<AlertRule>(e =>
+        {
+            e.ToTable("alert_rules");
+            e.HasIndex(r => r.TenantId);
+        });
+        model.Entity<Alert>(e =>
+        {
+            e.ToTable("alerts");
+            e.HasIndex(a => new { a.TenantId, a.FiredAtMs });
+            e.HasIndex(a => new { a.RuleId, a.TriggerSeq }).IsUnique();
+        });
+        model.Entity<AlertCursor>(e =>
+        {
+            e.ToTable("alert_cursors");
+            e.HasKey(c => c.TenantId);
         });
 
         // snake_case columns, so the schema reads like the API (tenant_id, status_code, ...).

@@ -254,3 +254,65 @@ public sealed class Destination
     public int Failures { get; set; }
     public long? FailingSinceMs { get; set; }
 }
+
+/// <summary>
+/// An alert rule of a tenant (Alerts/): what to count (<see cref="Type"/>: brute force, a consumer's
+/// error rate, a 5xx spike, a runaway job, events of chosen types), how many in how long, and which
+/// destinations to notify when it fires.
+/// </summary>
+public sealed class AlertRule
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>One of <c>Alerts.AlertRuleTypes</c>: <c>brute_force</c>, <c>error_rate</c>, <c>server_errors</c>, <c>runaway_job</c>, <c>event_types</c>.</summary>
+    public required string Type { get; set; }
+    /// <summary>Events in the window (a percentage for <c>error_rate</c>) that make it fire.</summary>
+    public double Threshold { get; set; }
+    /// <summary>For <c>error_rate</c>: the fewest requests in the window for the rate to count.</summary>
+    public int MinEvents { get; set; }
+    public int WindowMinutes { get; set; }
+    /// <summary>For <c>event_types</c>: the security event types it watches, space-separated.</summary>
+    public string? EventTypes { get; set; }
+    /// <summary>Destination ids notified when it fires, space-separated; null: none (the alert is still recorded and shown).</summary>
+    public string? Notify { get; set; }
+    public long CreatedAtMs { get; set; }
+    public required string CreatedBy { get; set; }
+}
+
+/// <summary>
+/// One episode of a firing rule for one key (a target, a consumer, an API): it fires once, at
+/// <see cref="TriggerSeq"/>, and grows while the rule keeps holding; it is over once the rule has
+/// not held for a whole window. Its <c>alert_fired</c> security event is in the tenant's record.
+/// </summary>
+public sealed class Alert
+{
+    public long Id { get; set; }
+    public required string TenantId { get; set; }
+    public long RuleId { get; set; }
+    public required string RuleName { get; set; }
+    public required string RuleType { get; set; }
+    /// <summary>What the rule counts by: the target of brute force, the consumer, the API, the consumer and call of a runaway job.</summary>
+    public required string Key { get; set; }
+    /// <summary>The seq and time of the event that made the rule hold.</summary>
+    public long TriggerSeq { get; set; }
+    public long FiredAtMs { get; set; }
+    /// <summary>The last event while the rule held: the episode runs until a window after it.</summary>
+    public long LastSeq { get; set; }
+    public long LastAtMs { get; set; }
+    /// <summary>Events the rule counted in the episode (hits: failed sign-ins, errors, calls).</summary>
+    public long Count { get; set; }
+    public required string Summary { get; set; }
+    public long WindowMs { get; set; }
+}
+
+/// <summary>How far the alert rules of a tenant have read its events, and where a restart starts re-reading to refill their windows.</summary>
+public sealed class AlertCursor
+{
+    public required string TenantId { get; set; }
+    public long EvaluatedSeq { get; set; }
+    /// <summary>The newest event time read so far.</summary>
+    public long EvaluatedAtMs { get; set; }
+    /// <summary>The seq after which events may still be inside a rule's window (a restart re-reads from here, without firing).</summary>
+    public long WarmFromSeq { get; set; }
+}

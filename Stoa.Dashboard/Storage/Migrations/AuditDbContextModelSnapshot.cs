@@ -294,6 +294,157 @@ namespace Stoa.Dashboard.Storage.Migrations
                     b.ToTable("security_events", (string)null);
                 });
 
+            modelBuilder.Entity("Stoa.Dashboard.Storage.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<long>("FiredAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fired_at_ms");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<long>("LastAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_at_ms");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seq");
+
+                    b.Property<long>("RuleId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rule_id");
+
+                    b.Property<string>("RuleName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_name");
+
+                    b.Property<string>("RuleType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_type");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("TriggerSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("trigger_seq");
+
+                    b.Property<long>("WindowMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_ms");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RuleId", "TriggerSeq")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "FiredAtMs");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.AlertCursor", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("EvaluatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("evaluated_at_ms");
+
+                    b.Property<long>("EvaluatedSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("evaluated_seq");
+
+                    b.Property<long>("WarmFromSeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("warm_from_seq");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("alert_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Stoa.Dashboard.Storage.AlertRule", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAtMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at_ms");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("EventTypes")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_types");
+
+                    b.Property<int>("MinEvents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("min_events");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Notify")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<double>("Threshold")
+                        .HasColumnType("REAL")
+                        .HasColumnName("threshold");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<int>("WindowMinutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("window_minutes");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("alert_rules", (string)null);
+                });
+
             modelBuilder.Entity("Stoa.Dashboard.Storage.ApiToken", b =>
                 {
                     b.Property<string>("Id")
