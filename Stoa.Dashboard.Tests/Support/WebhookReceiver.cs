@@ -25,6 +25,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly object _gate = new();
     private readonly HashSet<long> _seen = [];
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(Func<ReceivedWebhook, bool> Match, TaskCompletionSource<ReceivedWebhook> Done)> _watchers = [];
 
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
     public bool Refusing { get; set; }
@@ -60,6 +61,19 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             if (webhook.Json["events"] is JsonArray) foreach (var seq in webhook.Seqs) _seen.Add(seq);
             foreach (var waiter in _waiters.Where(w => _seen.Count >= w.Count)) waiter.Done.TrySetResult();
+            foreach (var watcher in _watchers.Where(w => w.Match(webhook))) watcher.Done.TrySetResult(webhook);
+        }
+    }
+
+    /// <summary>The first POST (received already or to come) that <paramref name="match"/> accepts.</summary>
+    public Task<ReceivedWebhook> WaitForAsync(Func<ReceivedWebhook, bool> match, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (Received.FirstOrDefault(match) is { } received) return Task.FromResult(received);
+            var done = new TaskCompletionSource<ReceivedWebhook>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _watchers.Add((match, done));
+            return done.Task.WaitAsync(timeout);
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class AlertRules(IDbContextFactory<AuditDbContext> factory, AdminA
             problems.Add(new("event_types", "Only event_types rules take event types."));
         if (r.EventTypes?.FirstOrDefault(t => !AuditVocabulary.SecurityEventTypes.Contains(t) || t == AuditVocabulary.AlertEventType) is { } type)
             problems.Add(new("event_types", $"'{type}' is not a security event type a rule can watch."));
-        if (r.Notify?.FirstOrDefault(id => !destinationIds.Contains(id)) is { } missing)
+        if (r.Notify?.Where(id => !destinationIds.Contains(id)).Select(id => (long?)id).FirstOrDefault() is { } missing)
             problems.Add(new("notify", $"The tenant has no destination {missing}."));
         return problems;
     }
