@@ -1,3 +1,5 @@
+using Stoa.Dashboard.Alerts;
+
 namespace Stoa.Dashboard.Model;
 
 /// <summary>The live tail's filters, from the URL: consumer, status class, method, path prefix, event kind.</summary>
@@ -65,8 +67,20 @@ public sealed class LiveTail(int capacity, LiveFilter filter, TimeProvider clock
     /// <summary>Newest first.</summary>
     public ICollection<AuditEvent> Shown => _shown;
 
+    /// <summary>The alerts that fired while watching, newest first (the last few): shown whatever the filter, even while paused.</summary>
+    public IReadOnlyList<AuditEvent> Alerts => _alerts;
+    private readonly List<AuditEvent> _alerts = [];
+    public const int AlertsKept = 5;
+
+    public void DismissAlerts() => _alerts.Clear();
+
     public void Add(IEnumerable<AuditEvent> events)
     {
+        foreach (var alert in events.Where(AlertEvents.IsAlert))
+        {
+            _alerts.Insert(0, alert);
+            if (_alerts.Count > AlertsKept) _alerts.RemoveAt(AlertsKept);
+        }
         var matching = events.Where(filter.Matches).ToList();
         if (matching.Count == 0) return;
         _arrivals.Enqueue((clock.GetUtcNow().ToUnixTimeMilliseconds(), matching.Count));
