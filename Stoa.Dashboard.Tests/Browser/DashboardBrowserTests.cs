@@ -34,6 +34,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     [InlineData("incidents", "/incidents?tenant=tenant_abc", "#incident-title")]
     [InlineData("retention", "/retention?tenant=tenant_abc", "#retention-policy")]
     [InlineData("destinations", "/destinations?tenant=tenant_abc", "#destination-add")]
+    [InlineData("alerts", "/alerts?tenant=tenant_abc&days=7", "#alert-history tr[data-rule-type='brute_force'][data-key='key_live_4f2a']")]
     public async Task Every_page_opens_on_the_demo_data(string name, string url, string selector)
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), url);
