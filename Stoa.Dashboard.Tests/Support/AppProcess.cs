@@ -46,13 +46,19 @@ public sealed class AppProcess(Process process, Uri baseAddress) : IDisposable
     /// <summary>Runs a command (<c>tokens create …</c>) to its end and returns its output lines; a failure fails the test with its stderr.</summary>
     public static async Task<string[]> RunAsync(string databasePath, params string[] args)
     {
-        var start = StartInfo(databasePath, args);
-        using var process = Process.Start(start)!;
+        var (exitCode, output, error) = await TryRunAsync(databasePath, args);
+        Assert.True(exitCode == 0, error);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Runs a command to its end, whatever its exit code.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> TryRunAsync(string databasePath, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(databasePath, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        Assert.True(process.ExitCode == 0, await error);
-        return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (process.ExitCode, await output, await error);
     }
 
     public void Kill()

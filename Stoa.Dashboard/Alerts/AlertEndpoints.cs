@@ -32,9 +32,12 @@ public static class AlertEndpoints
             var q = new QueryReader(http.Request.Query, clock);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
+            var (evaluatedSeq, lag) = await rules.ProgressAsync(tenantId, http.RequestAborted);
             return Results.Json(new
             {
                 rules = (await rules.ListAsync(tenantId, http.RequestAborted)).Select(Json),
+                evaluated_seq = evaluatedSeq,
+                lag_events = lag,
                 types = AlertRuleTypes.All.Select(t => new
                 {
                     type = t.Name, title = t.Title, help = t.Help, counts_by = t.KeyName, threshold = t.Threshold, window_minutes = t.WindowMinutes,

@@ -105,6 +105,15 @@ public sealed class AlertRules(IDbContextFactory<AuditDbContext> factory, AdminA
             .Select(a => new AlertEpisode(a, a.LastAtMs + a.WindowMs >= now)).ToList();
     }
 
+    /// <summary>How far the rules have read (the seq of the last event evaluated) and how many stored events they have still to read.</summary>
+    public async Task<(long EvaluatedSeq, long LagEvents)> ProgressAsync(string tenantId, CancellationToken ct = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(ct);
+        var evaluated = await db.AlertCursors.Where(c => c.TenantId == tenantId).Select(c => (long?)c.EvaluatedSeq).FirstOrDefaultAsync(ct);
+        var last = await db.Tenants.Where(t => t.TenantId == tenantId).Select(t => t.LastSeq).FirstOrDefaultAsync(ct);
+        return evaluated is { } seq ? (seq, Math.Max(0, last - seq)) : (last, 0);
+    }
+
     public static long[] NotifyIds(AlertRule rule) => rule.Notify?.Split(' ').Select(long.Parse).ToArray() ?? [];
 
     /// <summary>A tenant's alert cursor, at its last event: rules count what is stored after they are made.</summary>

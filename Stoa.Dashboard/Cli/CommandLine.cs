@@ -21,6 +21,8 @@ public static class CommandLine
         "investigate" => new InvestigateCommand(args[1..]),
         "retention" => new RetentionCommand(args[1..]),
         "vacuum" => new RetentionCommand(args),
+        "destinations" => new DestinationsCommand(args[1..]),
+        "alerts" => new AlertsCommand(args[1..]),
         _ => null,
     };
 }

@@ -22,11 +22,7 @@ public sealed class RetentionCommand(string[] args) : ICommand
           vacuum                                      (rewrites the store file to its used size; stop the server first)
         """;
 
-    /// <summary>Changes made from the command line are recorded as made by the machine's user.</summary>
-    private static Caller Cli => Caller.From(TokenPrincipal.Create(new ApiToken
-    {
-        Id = "cli", Name = $"cli:{Environment.UserName}", Role = Roles.Operator, Tenants = StoaClaims.AllTenants, SecretHash = "",
-    }, "Cli"));
+    private static Caller Cli => CommandOptions.Cli;
 
     public async Task<int> RunAsync(IServiceProvider? services)
     {
@@ -34,7 +30,7 @@ public sealed class RetentionCommand(string[] args) : ICommand
         switch (args)
         {
             case ["vacuum"]:
-                await using (var db = await services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())
+                await using (var db = await services!.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())
                 {
                     var before = await PageBytesAsync(db);
                     await db.Database.ExecuteSqlRawAsync("VACUUM");
@@ -42,7 +38,7 @@ public sealed class RetentionCommand(string[] args) : ICommand
                 }
                 return 0;
             case ["show", var tenant]:
-                var view = await services.GetRequiredService<RetentionOverview>().ReadAsync(tenant);
+                var view = await services!.GetRequiredService<RetentionOverview>().ReadAsync(tenant);
                 Console.WriteLine($"{tenant}: {view.Policy.Text} ({view.Policy.Describe()}){(view.IsDefault ? ", the default" : "")}");
                 Console.WriteLine($"Oldest event in the store: {(view.OldestHotMs is { } oldest ? AuditTime.Print(oldest) : "none")}");
                 foreach (var h in view.InForce)
@@ -52,13 +48,13 @@ public sealed class RetentionCommand(string[] args) : ICommand
                 return 0;
             case ["set", var tenant, var text]:
                 var (policy, problem) = RetentionPolicy.Parse(text);
-                if (policy is null) return await FailAsync(problem!);
-                if (!await settings.SetPolicyAsync(Cli, tenant, policy)) return await FailAsync($"The store has no tenant '{tenant}'.");
+                if (policy is null) return await CommandOptions.FailAsync(problem!);
+                if (!await settings.SetPolicyAsync(Cli, tenant, policy)) return await CommandOptions.FailAsync($"The store has no tenant '{tenant}'.");
                 Console.WriteLine($"{tenant}: {policy.Describe()}.");
                 return 0;
             case ["run", .. var rest] when rest.Length <= 1:
-                var runs = await services.GetRequiredService<RetentionService>().RunOnceAsync(rest.FirstOrDefault());
-                if (runs is null) return await FailAsync("A retention run is under way (the server's, or another command's); try again when it ends.", 3);
+                var runs = await services!.GetRequiredService<RetentionService>().RunOnceAsync(rest.FirstOrDefault());
+                if (runs is null) return await CommandOptions.FailAsync("A retention run is under way (the server's, or another command's); try again when it ends.", 3);
                 foreach (var run in runs)
                 {
                     Console.WriteLine($"{run.TenantId} ({run.Policy.Text}): archived {Formats.Count(run.Archived.Count, "file")} " +
@@ -70,23 +66,23 @@ public sealed class RetentionCommand(string[] args) : ICommand
                 long? from = null, to = null;
                 if (window.Length > 0)
                 {
-                    if (!AuditTime.TryParse(window[0], out var f)) return await FailAsync($"'{window[0]}' is not a time like 2026-03-11T00:00:00Z.");
+                    if (!AuditTime.TryParse(window[0], out var f)) return await CommandOptions.FailAsync($"'{window[0]}' is not a time like 2026-03-11T00:00:00Z.");
                     from = f;
                 }
                 if (window.Length > 1)
                 {
-                    if (!AuditTime.TryParse(window[1], out var t)) return await FailAsync($"'{window[1]}' is not a time like 2026-03-11T00:00:00Z.");
+                    if (!AuditTime.TryParse(window[1], out var t)) return await CommandOptions.FailAsync($"'{window[1]}' is not a time like 2026-03-11T00:00:00Z.");
                     to = t;
                 }
                 var hold = await settings.PlaceHoldAsync(Cli, tenant, new TimeWindow(from, to), reason);
                 Console.WriteLine($"Hold {hold.Id} placed on {tenant}.");
                 return 0;
             case ["release", var tenant, var id] when long.TryParse(id, out var holdId):
-                if (!await settings.ReleaseHoldAsync(Cli, tenant, holdId)) return await FailAsync($"{tenant} has no hold {holdId} in force.");
+                if (!await settings.ReleaseHoldAsync(Cli, tenant, holdId)) return await CommandOptions.FailAsync($"{tenant} has no hold {holdId} in force.");
                 Console.WriteLine($"Hold {holdId} released.");
                 return 0;
             default:
-                return await FailAsync(Usage, 2);
+                return await CommandOptions.FailAsync(Usage, 2);
         }
     }
 
@@ -97,11 +93,5 @@ public sealed class RetentionCommand(string[] args) : ICommand
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<int> FailAsync(string message, int code = 1)
-    {
-        await Console.Error.WriteLineAsync(message);
-        return code;
     }
 }
