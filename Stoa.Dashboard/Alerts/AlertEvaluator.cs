@@ -18,7 +18,7 @@ namespace Stoa.Dashboard.Alerts;
 /// re-reads the window's worth of events before the cursor to refill the windows, without firing.
 /// </remarks>
 public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, EventWriter writer, AdminActions actions,
-    ILogger<AlertEvaluator> logger) : BackgroundService
+    ILogger<AlertEvaluator> logger) : CommitFollower(writer, logger)
 {
     /// <summary>Seqs read at a time.</summary>
     public const int BatchSize = 2_000;
@@ -26,41 +26,10 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
     public const int MaxKeysPerRule = 100_000;
     public const string Actor = "stoa-alerts";
 
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _running = new(1);
     private readonly Dictionary<string, TenantState> _tenants = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        writer.Committed += OnCommitted;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await EvaluateAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "An alert round failed; the next one starts in a second");
-                }
-                await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            writer.Committed -= OnCommitted;
-        }
-    }
-
-    private void OnCommitted(CommittedBatch batch)
-    {
-        if (_wake.CurrentCount == 0) _wake.Release();
-    }
+    protected override Task RoundAsync(CancellationToken ct) => EvaluateAsync(ct);
 
     /// <summary>Reads every tenant with rules up to its last event (tests call it to evaluate at once).</summary>
     public async Task EvaluateAsync(CancellationToken ct = default)

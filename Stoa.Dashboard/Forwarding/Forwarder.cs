@@ -15,7 +15,7 @@ namespace Stoa.Dashboard.Forwarding;
 /// failures in a row; its events wait in the store, so a slow or absent receiver drops nothing.
 /// </summary>
 public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, DestinationSecrets secrets, IHttpClientFactory http, EventWriter writer,
-    TimeProvider clock, IConfiguration configuration, ILogger<Forwarder> logger) : BackgroundService
+    TimeProvider clock, IConfiguration configuration, ILogger<Forwarder> logger) : CommitFollower(writer, logger)
 {
     /// <summary>Seqs one batch reads at most (and so events one webhook call or syslog write carries).</summary>
     public const int BatchSize = 500;
@@ -24,48 +24,23 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
     /// <summary>The longest pause between two tries (<c>Stoa:Forwarding:MaxRetrySeconds</c>, 300).</summary>
     private readonly double _maxPauseSeconds = configuration.GetValue("Stoa:Forwarding:MaxRetrySeconds", 300.0);
 
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly ConcurrentDictionary<long, IEventSender> _senders = new();
     /// <summary>When each failed destination is tried again, on the monotonic clock (<see cref="TimeProvider.GetTimestamp"/>).</summary>
     private readonly ConcurrentDictionary<long, long> _retryAt = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RoundAsync(CancellationToken ct)
     {
-        writer.Committed += OnCommitted;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    List<Destination> destinations;
-                    await using (var db = await factory.CreateDbContextAsync(stoppingToken))
-                        destinations = await db.Destinations.AsNoTracking().Where(d => d.Enabled).ToListAsync(stoppingToken);
-                    var now = clock.GetTimestamp();
-                    // Each destination drains on its own, so one slow receiver does not hold back the others.
-                    await Task.WhenAll(destinations.Where(d => _retryAt.GetValueOrDefault(d.Id) <= now).Select(d => DrainAsync(d, stoppingToken)));
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // The store could not be read (or a failure could not be recorded): the next round tries again; the app stays up.
-                    logger.LogError(e, "A forwarding round failed; the next one starts in a second");
-                }
-                await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken); // new events wake it; the second is for retries
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            writer.Committed -= OnCommitted;
-            foreach (var sender in _senders.Values) await sender.DisposeAsync();
-        }
+        List<Destination> destinations;
+        await using (var db = await factory.CreateDbContextAsync(ct))
+            destinations = await db.Destinations.AsNoTracking().Where(d => d.Enabled).ToListAsync(ct);
+        var now = clock.GetTimestamp();
+        // Each destination drains on its own, so one slow receiver does not hold back the others.
+        await Task.WhenAll(destinations.Where(d => _retryAt.GetValueOrDefault(d.Id) <= now).Select(d => DrainAsync(d, ct)));
     }
 
-    private void OnCommitted(CommittedBatch batch)
+    protected override async ValueTask StoppedAsync()
     {
-        if (_wake.CurrentCount == 0) _wake.Release();
+        foreach (var sender in _senders.Values) await sender.DisposeAsync();
     }
 
     /// <summary>Sends batches until the destination is caught up (or has sent 20 batches: then the others get a turn) or fails.</summary>
@@ -140,6 +115,6 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
     {
         _retryAt.TryRemove(destinationId, out _);
         if (_senders.TryRemove(destinationId, out var sender)) await sender.DisposeAsync();
-        if (_wake.CurrentCount == 0) _wake.Release();
+        Wake();
     }
 }
