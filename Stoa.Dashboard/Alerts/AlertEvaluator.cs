@@ -41,21 +41,27 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
             await using (var db = await factory.CreateDbContextAsync(ct))
                 rules = (await db.AlertRules.AsNoTracking().ToListAsync(ct)).GroupBy(r => r.TenantId).ToDictionary(g => g.Key, g => g.ToList());
             foreach (var gone in _tenants.Keys.Except(rules.Keys).ToList()) _tenants.Remove(gone);
-            foreach (var (tenantId, tenantRules) in rules)
-            {
-                try
+            // Ten batches a tenant in turn, so one busy tenant does not hold back the others' alerts.
+            var behind = rules.Keys.ToList();
+            while (behind.Count > 0)
+                foreach (var tenantId in behind.ToList())
                 {
-                    var state = _tenants.GetValueOrDefault(tenantId) ?? await LoadAsync(tenantId, tenantRules, ct);
-                    _tenants[tenantId] = state;
-                    state.Follow(tenantRules);
-                    while (await EvaluateBatchAsync(state, ct)) { }
+                    try
+                    {
+                        var state = _tenants.GetValueOrDefault(tenantId) ?? await LoadAsync(tenantId, rules[tenantId], ct);
+                        _tenants[tenantId] = state;
+                        state.Follow(rules[tenantId]);
+                        var more = true;
+                        for (var batch = 0; batch < 10 && more; batch++) more = await EvaluateBatchAsync(state, ct);
+                        if (!more) behind.Remove(tenantId);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _tenants.Remove(tenantId); // the next round reloads it from the store, where its cursor is
+                        behind.Remove(tenantId);
+                        logger.LogError(e, "The alert rules of {Tenant} could not be evaluated; the next round tries again", tenantId);
+                    }
                 }
-                catch
-                {
-                    _tenants.Remove(tenantId); // the next round reloads it from the store, where the cursor is
-                    throw;
-                }
-            }
         }
         finally
         {
