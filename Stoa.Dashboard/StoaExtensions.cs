@@ -14,6 +14,7 @@ using Stoa.Dashboard.Export;
 using Stoa.Dashboard.Forwarding;
 using Stoa.Dashboard.Ingest;
 using Stoa.Dashboard.Live;
+using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Retention;
 using Stoa.Dashboard.Storage;
 
@@ -39,6 +40,7 @@ public static class StoaExtensions
         services.AddEvidence(builder.Configuration, builder.Environment);
         services.AddRetention(builder.Configuration, builder.Environment);
         services.AddForwarding(builder.Configuration, builder.Environment);
+        services.AddStoaHealth();
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
@@ -118,10 +120,7 @@ public static class StoaExtensions
         app.UseRateLimiter();
         app.UseAntiforgery();
 
-        app.MapGet("/healthz", async (StoreHealth health, CancellationToken ct) =>
-            await health.ProblemAsync(ct) is { } problem
-                ? Results.Json(new { status = "unavailable", detail = problem }, statusCode: 503)
-                : Results.Ok(new { status = "ok" }));
+        app.MapStoaHealth();
 
         app.MapGroup("/v1")
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })

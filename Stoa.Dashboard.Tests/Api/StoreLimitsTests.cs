@@ -7,7 +7,7 @@ using Stoa.Dashboard.Tests.Support;
 
 namespace Stoa.Dashboard.Tests.Api;
 
-/// <summary>A store that cannot be written answers writes with 503 and what it is, keeps answering reads, and says so on /healthz.</summary>
+/// <summary>A store that cannot be written answers writes with 503 and what it is, keeps answering reads, and says so on /readyz.</summary>
 public sealed class FullStoreTests(FullStoreTests.App app) : IClassFixture<FullStoreTests.App>
 {
     public sealed class App : StoaApp
@@ -39,9 +39,10 @@ public sealed class FullStoreTests(FullStoreTests.App app) : IClassFixture<FullS
         var stored = await client.GetJsonAsync($"/v1/audit/{tenant}?limit=10000");
         Assert.Equal(accepted, stored["logs"]!.AsArray().Count); // the refused batch left nothing behind
 
-        var health = await app.CreateClient().GetAsync("/healthz");
+        var health = await app.CreateClient().GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        Assert.Contains("full", (string?)JsonNode.Parse(await health.Content.ReadAsStringAsync())!["detail"]);
+        Assert.Contains("full", (string?)JsonNode.Parse(await health.Content.ReadAsStringAsync())!["checks"]!["store"]!["detail"]);
+        Assert.True((await app.CreateClient().GetAsync("/healthz")).IsSuccessStatusCode); // alive: a restart would not give the disk room
     }
 }
 
