@@ -41,6 +41,7 @@ public static class StoaExtensions
         services.AddRetention(builder.Configuration, builder.Environment);
         services.AddForwarding(builder.Configuration, builder.Environment);
         services.AddStoaHealth();
+        services.AddStoaTelemetry(builder.Configuration);
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertEvaluator>());
@@ -121,6 +122,7 @@ public static class StoaExtensions
         app.UseAntiforgery();
 
         app.MapStoaHealth();
+        app.MapStoaTelemetry();
 
         app.MapGroup("/v1")
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = AnyBearer })

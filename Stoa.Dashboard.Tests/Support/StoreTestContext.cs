@@ -43,6 +43,8 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         Services.AddForwarding(configuration, new TestEnvironment(_folder));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton<EventWriter>();
+        Services.AddMetrics();
+        Services.AddSingleton<Stoa.Dashboard.Operations.StoaMetrics>();
         Services.AddSingleton<AdminActions>();
         Services.AddSingleton<Incidents>();
         Services.AddSingleton<Stoa.Dashboard.Alerts.AlertRules>();

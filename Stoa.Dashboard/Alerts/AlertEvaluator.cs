@@ -18,7 +18,7 @@ namespace Stoa.Dashboard.Alerts;
 /// re-reads the window's worth of events before the cursor to refill the windows, without firing.
 /// </remarks>
 public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, EventWriter writer, AdminActions actions,
-    ILogger<AlertEvaluator> logger) : CommitFollower(writer, logger)
+    Operations.StoaMetrics metrics, ILogger<AlertEvaluator> logger) : CommitFollower(writer, logger)
 {
     /// <summary>Seqs read at a time.</summary>
     public const int BatchSize = 2_000;
@@ -118,7 +118,11 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
             .SetProperty(c => c.EvaluatedSeq, lastSeq).SetProperty(c => c.EvaluatedAtMs, newestMs).SetProperty(c => c.WarmFromSeq, warmFrom), CancellationToken.None);
         await db.SaveChangesAsync(CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
-        foreach (var alert in fired) logger.LogInformation("Alert {Rule} fired for {Tenant}: {Summary}", alert.RuleName, alert.TenantId, alert.Summary);
+        foreach (var alert in fired)
+        {
+            metrics.AlertFired(alert.RuleType);
+            logger.LogInformation("Alert {Rule} fired for {Tenant}: {Summary}", alert.RuleName, alert.TenantId, alert.Summary);
+        }
         return events.Count == BatchSize;
     }
 

@@ -50,17 +50,20 @@ public static class SignInEndpoints
 
     public static void MapDashboardSignIn(this WebApplication app)
     {
-        app.MapPost("/auth/signin", async (HttpContext http, [FromForm] string? token, [FromForm] string? returnUrl, TokenService tokens) =>
+        app.MapPost("/auth/signin", async (HttpContext http, [FromForm] string? token, [FromForm] string? returnUrl, TokenService tokens,
+            Operations.StoaMetrics metrics) =>
         {
             var found = string.IsNullOrWhiteSpace(token) ? null : await tokens.AuthenticateAsync(token.Trim(), http.RequestAborted);
+            metrics.SignIn("token", found is not null);
             if (found is null) return Results.Redirect($"/signin?error=token&returnUrl={Uri.EscapeDataString(LocalOnly(returnUrl))}");
             await SignInAsync(http, found);
             return Results.Redirect(LocalOnly(returnUrl));
         }).AllowAnonymous();
 
-        app.MapGet(SignInLinks.Path, async (HttpContext http, string? code, SignInLinks links) =>
+        app.MapGet(SignInLinks.Path, async (HttpContext http, string? code, SignInLinks links, Operations.StoaMetrics metrics) =>
         {
             var token = string.IsNullOrWhiteSpace(code) ? null : await links.RedeemAsync(code, http.RequestAborted);
+            metrics.SignIn("link", token is not null);
             if (token is null) return Results.Redirect("/signin?error=link");
             await SignInAsync(http, token);
             // A client's link lands on its exports, what it was sent for; an operator's on triage.

@@ -8,6 +8,7 @@ public sealed record ExportRecord(Caller Caller, AuditScope Scope, string Layer,
     string FileName)
 {
     public string Id { get; } = $"exp_{Guid.NewGuid():N}";
+    public long StartedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
 }
 
 /// <summary>
@@ -16,7 +17,7 @@ public sealed record ExportRecord(Caller Caller, AuditScope Scope, string Layer,
 /// bytes sent and the file's SHA-256, or, for one cut short, the rows and bytes that had left. Both
 /// carry the same <c>export_id</c>; the log is append-only, so the first is never rewritten.
 /// </summary>
-public sealed class ExportAudit(AdminActions actions, ILogger<ExportAudit> logger)
+public sealed class ExportAudit(AdminActions actions, Operations.StoaMetrics metrics, ILogger<ExportAudit> logger)
 {
     public Task StartedAsync(ExportRecord export) =>
         actions.RecordAsync(export.Scope.TenantId, export.Caller.Name, $"export:{export.Layer}", Details(export, "started", null));
@@ -24,6 +25,8 @@ public sealed class ExportAudit(AdminActions actions, ILogger<ExportAudit> logge
     public async Task EndedAsync(ExportRecord export, ExportOutcome? outcome, ExportProgress progress)
     {
         var details = Details(export, outcome is null ? "aborted" : "completed", outcome ?? new ExportOutcome(progress.RowsSent, progress.BytesSent, null));
+        metrics.ExportEnded(export.Format.ToString().ToLowerInvariant(), outcome?.Rows ?? progress.RowsSent, outcome?.Bytes ?? progress.BytesSent,
+            System.Diagnostics.Stopwatch.GetElapsedTime(export.StartedTimestamp), outcome is not null);
         await actions.RecordAsync(export.Scope.TenantId, export.Caller.Name, $"export:{export.Layer}", details, succeeded: outcome is not null);
         logger.LogInformation("Export {ExportId} by {Actor} of {Tenant}/{Layer} as {Format}: {Rows} rows, {Status}", export.Id,
             export.Caller.Name, export.Scope.TenantId, export.Layer, export.Format, outcome?.Rows ?? progress.RowsSent, outcome is null ? "aborted" : "completed");

@@ -53,8 +53,11 @@ public static class ExportEndpoints
             // At most two exports a tenant at once: a third waits for one of them rather than starving the store.
             var slot = http.RequestServices.GetRequiredService<ExportGate>().TryEnter(scope.TenantId);
             if (slot is null)
+            {
+                http.RequestServices.GetRequiredService<Operations.StoaMetrics>().ExportRejected();
                 return ApiProblems.RetryLater(http, 429, ExportGate.RetryAfterSeconds, "Too many exports",
                     $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
+            }
             http.Response.RegisterForDispose(slot); // released when the request ends, whatever happens to it
             if (!withArchive)
             {
@@ -80,6 +83,9 @@ public static class ExportEndpoints
         public async Task ExecuteAsync(HttpContext http)
         {
             using var _ = slot;
+            using var activity = Operations.StoaMetrics.Activities.StartActivity("stoa.export");
+            activity?.SetTag("stoa.layer", layer);
+            activity?.SetTag("stoa.format", format.ToString().ToLowerInvariant());
             var services = http.RequestServices;
             var clock = services.GetRequiredService<TimeProvider>();
             var exportedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -15,7 +15,7 @@ namespace Stoa.Dashboard.Forwarding;
 /// failures in a row; its events wait in the store, so a slow or absent receiver drops nothing.
 /// </summary>
 public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, DestinationSecrets secrets, IHttpClientFactory http, EventWriter writer,
-    TimeProvider clock, IConfiguration configuration, ILogger<Forwarder> logger) : CommitFollower(writer, logger)
+    TimeProvider clock, IConfiguration configuration, Operations.StoaMetrics metrics, ILogger<Forwarder> logger) : CommitFollower(writer, logger)
 {
     /// <summary>Seqs one batch reads at most (and so events one webhook call or syslog write carries).</summary>
     public const int BatchSize = 500;
@@ -70,6 +70,7 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
         {
             var sender = _senders.GetOrAdd(destination.Id, _ => EventSenders.Create(destination, secrets.Read(destination.Id), http, clock));
             await sender.SendAsync(matching, ct);
+            metrics.Forwarded(destination.Kind, matching.Count);
         }
         var delivered = rows[^1].Seq;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

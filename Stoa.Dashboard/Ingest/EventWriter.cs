@@ -19,7 +19,7 @@ namespace Stoa.Dashboard.Ingest;
 /// all, because a failing batch rolls back to its own savepoint (its rows, rollups and seq numbers).
 /// </remarks>
 public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, SqliteDurability durability, StoreHealth health,
-    TimeProvider clock, IConfiguration configuration, ILogger<EventWriter> logger) : IDisposable
+    TimeProvider clock, IConfiguration configuration, Operations.StoaMetrics metrics, ILogger<EventWriter> logger) : IDisposable
 {
     /// <summary>
     /// <c>Stoa:Benchmark:WithoutChain</c>: the benchmark's baseline only (what the chain costs at ingest);
@@ -66,6 +66,10 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
             events += next.Batch.Count;
         }
         List<PendingWrite> written;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var activity = Operations.StoaMetrics.Activities.StartActivity("stoa.ingest.commit");
+        activity?.SetTag("stoa.batches", group.Count);
+        activity?.SetTag("stoa.events", events);
         try
         {
             var connection = OpenConnection();
@@ -83,8 +87,12 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
             return;
         }
         health.WriteSucceeded();
+        metrics.GroupCommitted(group.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         foreach (var pending in written)
+        {
+            metrics.BatchStored(pending.TenantId, pending.Committed!.Events, pending.Batch.Count);
             pending.Outcome.TrySetResult(IngestResult.Of(pending.Committed!, pending.Batch.Count));
+        }
         // Stored and answered: whoever watches is told after, and a failing watcher fails nobody's ingest.
         foreach (var committed in written.Select(w => w.Committed!).Where(c => c.Count > 0))
             try

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Stoa.Dashboard.Api;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Configuration;
+using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Ingest;
@@ -14,23 +15,35 @@ public static class IngestEndpoints
     public static RouteGroupBuilder MapIngest(this RouteGroupBuilder api)
     {
         api.MapPost("/audit/{tenant_id}/events", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
-            EventWriter writer, IngestGate gate, IOptions<StoaOptions> options, TimeProvider clock) =>
+            EventWriter writer, IngestGate gate, IOptions<StoaOptions> options, StoaMetrics metrics, TimeProvider clock) =>
         {
             if (!Identifiers.IsValid(tenantId)) return ApiProblems.InvalidTenantId();
             if (!Caller.From(http.User).MayIngest(tenantId)) return ApiProblems.TenantForbidden();
 
             using var turn = await gate.EnterAsync(http.RequestAborted);
-            if (turn is null) return ApiProblems.RetryLater(http, 503, IngestGate.RetryAfterSeconds, "Busy",
-                "The store is taking in as many batches as it can hold at once; nothing of this one was read. Send it again.");
+            if (turn is null)
+            {
+                metrics.BatchNotStored(tenantId, "refused");
+                return ApiProblems.RetryLater(http, 503, IngestGate.RetryAfterSeconds, "Busy",
+                    "The store is taking in as many batches as it can hold at once; nothing of this one was read. Send it again.");
+            }
 
             var limit = options.Value.Ingest.MaxBodyBytes;
             var body = await ReadBodyAsync(http, limit);
-            if (body is null) return ApiProblems.TooLarge(limit);
+            if (body is null)
+            {
+                metrics.BatchNotStored(tenantId, "refused");
+                return ApiProblems.TooLarge(limit);
+            }
 
             var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
             var ndjson = mediaType is "application/x-ndjson" or "application/ndjson" or "application/jsonl";
             var batch = EventParser.Parse(body.Value, ndjson, tenantId, clock.GetUtcNow().ToUnixTimeMilliseconds());
-            if (!batch.IsValid) return ApiProblems.InvalidBatch(batch.Problems);
+            if (!batch.IsValid)
+            {
+                metrics.BatchNotStored(tenantId, "rejected");
+                return ApiProblems.InvalidBatch(batch.Problems);
+            }
 
             // CancellationToken.None: once parsed, a batch is committed even if the caller hangs up,
             // so a retry finds duplicates rather than half a batch.
@@ -48,6 +61,7 @@ public static class IngestEndpoints
             }
             catch (Microsoft.Data.Sqlite.SqliteException e) when (StoreHealth.Unwritable(e) is { } reason)
             {
+                metrics.BatchNotStored(tenantId, "refused");
                 return ApiProblems.StoreUnwritable(http, reason);
             }
         });

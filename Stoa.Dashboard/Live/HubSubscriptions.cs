@@ -13,9 +13,19 @@ namespace Stoa.Dashboard.Live;
 /// connection's own scope; a per-connection channel and pump send in order without ever holding up
 /// the writer that published.
 /// </summary>
-public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, ILogger<HubSubscriptions> logger)
+public sealed class HubSubscriptions
 {
     private readonly ConcurrentDictionary<string, Watcher> _watchers = new();
+    private readonly LiveFeed _feed;
+    private readonly IHubContext<AuditHub> _hub;
+    private readonly Operations.StoaMetrics _metrics;
+    private readonly ILogger<HubSubscriptions> _logger;
+
+    public HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, Operations.StoaMetrics metrics, ILogger<HubSubscriptions> logger)
+    {
+        (_feed, _hub, _metrics, _logger) = (feed, hub, metrics, logger);
+        metrics.Observe("stoa.hub.connections", "{connection}", "Open connections to the hub (/hubs/audit).", () => ConnectionCount);
+    }
 
     public int ConnectionCount => _watchers.Count;
 
@@ -26,14 +36,14 @@ public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, I
     public void Connect(HubCallerContext connection)
     {
         var tokenId = connection.User?.FindFirst(StoaClaims.TokenId)?.Value ?? "";
-        var watcher = new Watcher(connection, tokenId, hub, logger);
+        var watcher = new Watcher(connection, tokenId, _hub, _metrics, _logger);
         _watchers[connection.ConnectionId] = watcher;
     }
 
     public void Subscribe(string connectionId, AuditScope scope, LiveFilter filter)
     {
         if (!_watchers.TryGetValue(connectionId, out var watcher)) return;
-        watcher.Watch(scope.TenantId, feed.Subscribe(scope, events =>
+        watcher.Watch(scope.TenantId, _feed.Subscribe(scope, events =>
         {
             var matching = events.Where(filter.Matches).ToList();
             if (matching.Count > 0) watcher.Enqueue(matching);
@@ -53,19 +63,22 @@ public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, I
     private sealed class Watcher : IDisposable
     {
         private readonly IHubContext<AuditHub> _hub;
+        private readonly Operations.StoaMetrics _metrics;
         private readonly ILogger _logger;
         private readonly ConcurrentDictionary<string, IDisposable> _subscriptions = new();
         // Bounded: a client that cannot keep up loses its oldest undelivered batches, never the server's memory.
-        private readonly Channel<List<AuditEvent>> _outbox = Channel.CreateBounded<List<AuditEvent>>(
-            new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        private readonly Channel<List<AuditEvent>> _outbox;
         private readonly Task _pump;
 
-        public Watcher(HubCallerContext connection, string tokenId, IHubContext<AuditHub> hub, ILogger logger)
+        public Watcher(HubCallerContext connection, string tokenId, IHubContext<AuditHub> hub, Operations.StoaMetrics metrics, ILogger logger)
         {
             Connection = connection;
             TokenId = tokenId;
             _hub = hub;
+            _metrics = metrics;
             _logger = logger;
+            _outbox = Channel.CreateBounded<List<AuditEvent>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                dropped => metrics.LiveDropped(dropped.Count));
             _pump = PumpAsync();
         }
 
@@ -92,6 +105,7 @@ public sealed class HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, I
                 try
                 {
                     await _hub.Clients.Client(Connection.ConnectionId).SendAsync(AuditHub.EventsMessage, ToJson(events));
+                    _metrics.LiveDelivered(events.Count);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {

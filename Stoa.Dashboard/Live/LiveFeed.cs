@@ -16,11 +16,12 @@ public sealed class LiveFeed : IDisposable
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
 
-    public LiveFeed(EventWriter writer, ILogger<LiveFeed> logger)
+    public LiveFeed(EventWriter writer, Operations.StoaMetrics metrics, ILogger<LiveFeed> logger)
     {
         _writer = writer;
         _logger = logger;
         _writer.Committed += Publish;
+        metrics.Observe("stoa.live.subscribers", "{subscriber}", "Live subscriptions: dashboard pages following live and hub subscriptions.", () => SubscriberCount);
     }
 
     public int SubscriberCount => _subscriptions.Length;

@@ -16,6 +16,7 @@ public static class SignInRecord
         var grants = await http.RequestServices.GetRequiredService<EntraGrants>().ForUserAsync(user, http.RequestAborted);
         var actions = http.RequestServices.GetRequiredService<AdminActions>();
         var actor = user.Email ?? user.ObjectId;
+        http.RequestServices.GetRequiredService<Operations.StoaMetrics>().SignIn("entra", user.Role is not null && grants.Count > 0);
         if (user.Role is null || grants.Count == 0)
         {
             http.RequestServices.GetRequiredService<ILogger<EntraUser>>().LogWarning(

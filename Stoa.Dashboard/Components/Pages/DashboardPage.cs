@@ -73,6 +73,8 @@ public abstract class DashboardPage : ComponentBase, IDisposable
         using var load = _load = new CancellationTokenSource();
         try
         {
+            using var activity = Operations.StoaMetrics.Activities.StartActivity("stoa.page.load");
+            activity?.SetTag("stoa.page", GetType().Name);
             await using var db = await Store.CreateDbContextAsync(load.Token);
             await LoadAsync(db, load.Token);
         }
