@@ -4,11 +4,11 @@ namespace Stoa.Dashboard.Benchmarks;
 /// <c>[--events N] [--rows N]</c> (the dashboard's questions and ingestion, then the export: the
 /// default), or one scenario: <c>dashboard [--events N]</c>, <c>export [--rows N]</c>,
 /// <c>live [--subscribers N] [--rate EVENTS_PER_S] [--seconds S] [--hour-events N]</c>,
-/// <c>hardening [--rows N] [--hour-events N]</c>, <c>evidence [--rows N]</c>, <c>retention [--rows N]</c>, <c>forwarding [--rows N] [--rate N] [--seconds N]</c>.
+/// <c>hardening [--rows N] [--hour-events N]</c>, <c>evidence [--rows N]</c>, <c>retention [--rows N]</c>, <c>forwarding [--rows N] [--rate N] [--seconds N]</c>, <c>telemetry [--rows N]</c>.
 /// </summary>
 public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, int EventsPerSecond, int Seconds, long HourEvents, long Events)
 {
-    public static readonly string[] Scenarios = ["all", "export", "live", "dashboard", "hardening", "evidence", "retention", "forwarding"];
+    public static readonly string[] Scenarios = ["all", "export", "live", "dashboard", "hardening", "evidence", "retention", "forwarding", "telemetry"];
 
     public static BenchOptions? Parse(string[] args)
     {

@@ -8,11 +8,12 @@ using Stoa.Dashboard.Benchmarks;
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- evidence [--rows 1000000]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- retention [--rows 1000000]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- forwarding [--rows 1000000] [--rate 1000] [--seconds 20]
+// dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- telemetry [--rows 200000]
 // Every figure is printed beside a baseline measured in the same run, and written to artifacts/bench/results.json.
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- [all] [--events N] [--rows N] | dashboard [--events N] | export [--rows N] | live [--subscribers N] [--rate N] [--seconds N] [--hour-events N] | hardening [--rows N] [--hour-events N] | evidence [--rows N] | retention [--rows N] | forwarding [--rows N] [--rate N] [--seconds N]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- [all] [--events N] [--rows N] | dashboard [--events N] | export [--rows N] | live [--subscribers N] [--rate N] [--seconds N] [--hour-events N] | hardening [--rows N] [--hour-events N] | evidence [--rows N] | retention [--rows N] | forwarding [--rows N] [--rate N] [--seconds N] | telemetry [--rows N]");
     return 2;
 }
 
@@ -27,6 +28,7 @@ switch (options.Scenario)
     case "evidence": await EvidenceBenchmark.RunAsync(workspace, options, results); break;
     case "retention": await RetentionBenchmark.RunAsync(workspace, options, results); break;
     case "forwarding": await ForwardingBenchmark.RunAsync(workspace, options, results); break;
+    case "telemetry": await TelemetryBenchmark.RunAsync(workspace, options, results); break;
     default:
         await DashboardBenchmark.RunAsync(workspace, options, results);
         using (var exportWorkspace = new Workspace()) await ExportBenchmark.RunAsync(exportWorkspace, options, results);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Alerts;
@@ -18,7 +19,7 @@ namespace Stoa.Dashboard.Alerts;
 /// re-reads the window's worth of events before the cursor to refill the windows, without firing.
 /// </remarks>
 public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, EventWriter writer, AdminActions actions,
-    Operations.StoaMetrics metrics, ILogger<AlertEvaluator> logger) : CommitFollower(writer, logger)
+    StoaMetrics metrics, ILogger<AlertEvaluator> logger) : CommitFollower(writer, logger)
 {
     /// <summary>Seqs read at a time.</summary>
     public const int BatchSize = 2_000;
@@ -59,7 +60,7 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
                     {
                         _tenants.Remove(tenantId); // the next round reloads it from the store, where its cursor is
                         behind.Remove(tenantId);
-                        logger.LogError(e, "The alert rules of {Tenant} could not be evaluated; the next round tries again", tenantId);
+                        logger.AlertRulesFailed(e, tenantId);
                     }
                 }
         }
@@ -101,8 +102,7 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
         var newestMs = events.Max(e => e.TimestampMs);
         foreach (var rule in state.Rules.Values)
             if (rule.Forget(newestMs) is > 0 and var forgotten)
-                logger.LogWarning("Alert rule {Rule} of {Tenant} counts more than {Max} keys; the {Forgotten} quietest were forgotten",
-                    rule.Rule.Id, state.TenantId, MaxKeysPerRule, forgotten);
+                logger.AlertKeysForgotten(rule.Rule.Id, state.TenantId, MaxKeysPerRule, forgotten);
 
         var fired = episodes.Where(a => a.Id == 0).ToList();
         foreach (var alert in fired) await RecordAsync(alert, state.Rules[alert.RuleId].Rule);
@@ -121,7 +121,7 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
         foreach (var alert in fired)
         {
             metrics.AlertFired(alert.RuleType);
-            logger.LogInformation("Alert {Rule} fired for {Tenant}: {Summary}", alert.RuleName, alert.TenantId, alert.Summary);
+            logger.AlertFired(alert.RuleName, alert.TenantId, alert.Summary);
         }
         return events.Count == BatchSize;
     }

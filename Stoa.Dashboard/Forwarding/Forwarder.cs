@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Alerts;
 using Stoa.Dashboard.Evidence;
 using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Forwarding;
@@ -15,7 +16,7 @@ namespace Stoa.Dashboard.Forwarding;
 /// failures in a row; its events wait in the store, so a slow or absent receiver drops nothing.
 /// </summary>
 public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, DestinationSecrets secrets, IHttpClientFactory http, EventWriter writer,
-    TimeProvider clock, IConfiguration configuration, Operations.StoaMetrics metrics, ILogger<Forwarder> logger) : CommitFollower(writer, logger)
+    TimeProvider clock, IConfiguration configuration, StoaMetrics metrics, ILogger<Forwarder> logger) : CommitFollower(writer, logger)
 {
     /// <summary>Seqs one batch reads at most (and so events one webhook call or syslog write carries).</summary>
     public const int BatchSize = 500;
@@ -52,7 +53,7 @@ public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, Destina
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning("Forwarding to destination {Id} ({Name}) failed: {Error}", destination.Id, destination.Name, e.Message);
+            logger.ForwardingFailed(destination.Id, destination.Name, e.Message);
             await FailedAsync(destination, e is DeliveryException ? e.Message : $"{e.GetType().Name}: {e.Message}");
         }
     }

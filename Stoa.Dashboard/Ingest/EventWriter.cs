@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Evidence;
+using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Ingest;
@@ -19,7 +20,7 @@ namespace Stoa.Dashboard.Ingest;
 /// all, because a failing batch rolls back to its own savepoint (its rows, rollups and seq numbers).
 /// </remarks>
 public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, SqliteDurability durability, StoreHealth health,
-    TimeProvider clock, IConfiguration configuration, Operations.StoaMetrics metrics, ILogger<EventWriter> logger) : IDisposable
+    TimeProvider clock, IConfiguration configuration, StoaMetrics metrics, ILogger<EventWriter> logger) : IDisposable
 {
     /// <summary>
     /// <c>Stoa:Benchmark:WithoutChain</c>: the benchmark's baseline only (what the chain costs at ingest);
@@ -67,7 +68,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
         }
         List<PendingWrite> written;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var activity = Operations.StoaMetrics.Activities.StartActivity("stoa.ingest.commit");
+        using var activity = StoaMetrics.Activities.StartActivity("stoa.ingest.commit");
         activity?.SetTag("stoa.batches", group.Count);
         activity?.SetTag("stoa.events", events);
         try
@@ -101,7 +102,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Publishing a committed batch of {Tenant} failed", committed.TenantId);
+                logger.PublishFailed(e, committed.TenantId);
             }
     }
 
@@ -149,7 +150,7 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
                 throw;
             }
             transaction.Rollback("batch");
-            logger.LogError(e, "A batch of {Count} events for {Tenant} was not stored", pending.Batch.Count, pending.TenantId);
+            logger.BatchNotStored(e, pending.Batch.Count, pending.TenantId);
             pending.Outcome.TrySetException(e);
             return false;
         }

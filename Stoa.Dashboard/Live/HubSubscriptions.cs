@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Model;
+using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Live;
@@ -18,10 +19,10 @@ public sealed class HubSubscriptions
     private readonly ConcurrentDictionary<string, Watcher> _watchers = new();
     private readonly LiveFeed _feed;
     private readonly IHubContext<AuditHub> _hub;
-    private readonly Operations.StoaMetrics _metrics;
+    private readonly StoaMetrics _metrics;
     private readonly ILogger<HubSubscriptions> _logger;
 
-    public HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, Operations.StoaMetrics metrics, ILogger<HubSubscriptions> logger)
+    public HubSubscriptions(LiveFeed feed, IHubContext<AuditHub> hub, StoaMetrics metrics, ILogger<HubSubscriptions> logger)
     {
         (_feed, _hub, _metrics, _logger) = (feed, hub, metrics, logger);
         metrics.Observe("stoa.hub.connections", "{connection}", "Open connections to the hub (/hubs/audit).", () => ConnectionCount);
@@ -63,14 +64,14 @@ public sealed class HubSubscriptions
     private sealed class Watcher : IDisposable
     {
         private readonly IHubContext<AuditHub> _hub;
-        private readonly Operations.StoaMetrics _metrics;
+        private readonly StoaMetrics _metrics;
         private readonly ILogger _logger;
         private readonly ConcurrentDictionary<string, IDisposable> _subscriptions = new();
         // Bounded: a client that cannot keep up loses its oldest undelivered batches, never the server's memory.
         private readonly Channel<List<AuditEvent>> _outbox;
         private readonly Task _pump;
 
-        public Watcher(HubCallerContext connection, string tokenId, IHubContext<AuditHub> hub, Operations.StoaMetrics metrics, ILogger logger)
+        public Watcher(HubCallerContext connection, string tokenId, IHubContext<AuditHub> hub, StoaMetrics metrics, ILogger logger)
         {
             Connection = connection;
             TokenId = tokenId;
@@ -109,7 +110,7 @@ public sealed class HubSubscriptions
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    _logger.LogDebug(e, "Could not send to hub connection {ConnectionId}", Connection.ConnectionId);
+                    _logger.HubSendFailed(e, Connection.ConnectionId);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using Stoa.Dashboard.Ingest;
+using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Live;
@@ -16,7 +17,7 @@ public sealed class LiveFeed : IDisposable
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];
 
-    public LiveFeed(EventWriter writer, Operations.StoaMetrics metrics, ILogger<LiveFeed> logger)
+    public LiveFeed(EventWriter writer, StoaMetrics metrics, ILogger<LiveFeed> logger)
     {
         _writer = writer;
         _logger = logger;
@@ -55,7 +56,7 @@ public sealed class LiveFeed : IDisposable
             catch (Exception e)
             {
                 // The batch is committed already: one failing watcher must not fail the ingest or starve the others.
-                _logger.LogWarning(e, "A live subscriber of {Tenant} failed", batch.TenantId);
+                _logger.SubscriberFailed(e, batch.TenantId);
             }
         }
     }

@@ -9,8 +9,9 @@ namespace Stoa.Dashboard.Operations;
 
 /// <summary>
 /// OpenTelemetry: the <c>Stoa</c> meter and spans (<see cref="StoaMetrics"/>), with ASP.NET Core,
-/// HttpClient and runtime instrumentation, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-/// is set (the standard <c>OTEL_*</c> settings apply), and scraped by Prometheus at <c>/metrics</c>
+/// HttpClient and runtime instrumentation, exported over OTLP (metrics and spans) when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard <c>OTEL_*</c> settings apply), and the
+/// metrics scraped by Prometheus at <c>/metrics</c>
 /// when <c>Stoa:Telemetry:Prometheus</c> is true; that endpoint wants the bearer token of an operator
 /// of every tenant, since its figures span tenants. With neither, nothing is collected.
 /// </summary>
@@ -29,9 +30,9 @@ public static class Telemetry
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("stoa-dashboard"))
-            .WithMetrics(m => m.AddMeter(StoaMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation())
-            .WithTracing(t => t.AddSource(StoaMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation());
-        if (otlp) telemetry.UseOtlpExporter();
+            .WithMetrics(m => m.AddMeter(StoaMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation());
+        // Spans only where they go somewhere: Prometheus takes metrics alone, and unexported spans would cost every request.
+        if (otlp) telemetry.WithTracing(t => t.AddSource(StoaMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()).UseOtlpExporter();
         if (prometheus) telemetry.WithMetrics(m => m.AddPrometheusExporter());
         services.AddAuthorizationBuilder().AddPolicy(AllTenantsOperator, p => p
             .AddAuthenticationSchemes(StoaExtensions.AnyBearer)
