@@ -113,6 +113,7 @@ public static class StoaExtensions
         });
         // Routing after the status-code pages, so a re-executed request (the 404 page) is routed again.
         app.UseRouting();
+        app.UseTenantLogScope();
         app.UseHubTokenFromQuery();
         app.UseSameSiteSessions();
         app.UseFailedAuthenticationLimit();

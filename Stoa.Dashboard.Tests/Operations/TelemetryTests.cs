@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
 using Stoa.Dashboard.Auth;
 using Stoa.Dashboard.Operations;
 using Stoa.Dashboard.Tests.Support;
@@ -92,6 +94,56 @@ public sealed class TelemetryTests
         }
         Assert.False(receiver.AnyHolds(secret), "a token reached the telemetry");
         Assert.False(receiver.AnyHolds(secret[..20]), "part of a token reached the telemetry");
+    }
+
+    [Fact]
+    public async Task A_log_line_of_a_tenants_request_carries_the_tenant_and_the_trace()
+    {
+        var logs = new ScopedLogs();
+        await using var app = new LoggingApp(logs);
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        await client.IngestAsync(tenant, Wire.Request("l1", T0));
+        (await client.GetAsync($"/v1/audit/{tenant}/export/csv?from={Wire.Time(T0.AddMinutes(-1))}")).EnsureSuccessStatusCode();
+        var line = Assert.Single(logs.Lines, l => l.Message.StartsWith("Export exp_", StringComparison.Ordinal));
+        Assert.Equal(tenant, line.Scopes["tenant_id"]);
+        Assert.Matches("^[0-9a-f]{32}$", line.Scopes["TraceId"]);
+    }
+
+    private sealed class LoggingApp(ScopedLogs logs) : StoaApp
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
+        }
+    }
+
+    /// <summary>Keeps each log line with the scopes around it, as a structured log backend would.</summary>
+    private sealed class ScopedLogs : ILoggerProvider, ISupportExternalScope
+    {
+        private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+        public System.Collections.Concurrent.ConcurrentQueue<(string Message, Dictionary<string, string?> Scopes)> Lines { get; } = new();
+
+        public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+        public ILogger CreateLogger(string categoryName) => new Logger(this);
+        public void Dispose() { }
+
+        private sealed class Logger(ScopedLogs logs) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => logs._scopes.Push(state);
+            public bool IsEnabled(LogLevel logLevel) => true;
+            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? e, Func<TState, Exception?, string> format)
+            {
+                var scopes = new Dictionary<string, string?>();
+                logs._scopes.ForEachScope((scope, values) =>
+                {
+                    if (scope is IEnumerable<KeyValuePair<string, object>> pairs)
+                        foreach (var (key, value) in pairs) values[key] = value?.ToString();
+                }, scopes);
+                logs.Lines.Enqueue((format(state, e), scopes));
+            }
+        }
     }
 
     [Fact]

@@ -31,3 +31,22 @@ public static partial class Log
     [LoggerMessage(Level = LogLevel.Error, Message = "The alert rules of {Tenant} could not be evaluated; the next round tries again")]
     public static partial void AlertRulesFailed(this ILogger logger, Exception e, string tenant);
 }
+
+/// <summary>Every log line written while a request names a tenant (<c>/v1/audit/{tenant_id}/…</c>) carries that tenant as <c>tenant_id</c>, beside the trace and span ids ASP.NET Core adds.</summary>
+public static class TenantLogScope
+{
+    public static IApplicationBuilder UseTenantLogScope(this IApplicationBuilder app)
+    {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Stoa.Requests");
+        return app.Use(async (http, next) =>
+        {
+            if (http.GetRouteValue("tenant_id") is not string tenantId)
+            {
+                await next(http);
+                return;
+            }
+            using (logger.BeginScope(new Dictionary<string, object> { ["tenant_id"] = tenantId }))
+                await next(http);
+        });
+    }
+}
