@@ -41,6 +41,7 @@ public static class StoaExtensions
         services.AddRetention(builder.Configuration, builder.Environment);
         services.AddForwarding(builder.Configuration, builder.Environment);
         services.AddStoaHealth();
+        services.AddApiDocument();
         services.AddStoaTelemetry(builder.Configuration);
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertEvaluator>();
@@ -123,6 +124,7 @@ public static class StoaExtensions
         app.UseAntiforgery();
 
         app.MapStoaHealth();
+        app.MapOpenApi();
         app.MapStoaTelemetry();
 
         app.MapGroup("/v1")

@@ -12,19 +12,20 @@ namespace Stoa.Dashboard.Alerts;
 /// </summary>
 public static class AlertEndpoints
 {
+    private static readonly Func<QueryReader, (TimeWindow Window, int Limit)> HistoryQuery = q => (q.Window(), (int)(q.Integer("limit", 1, 1_000) ?? 100));
+
     public static RouteGroupBuilder MapAlertReads(this RouteGroupBuilder api)
     {
         api.MapGet("/audit/{tenant_id}/alerts", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, AlertRules rules, TimeProvider clock) =>
         {
             if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var q = new QueryReader(http.Request.Query, clock);
-            var window = q.Window();
-            var limit = (int)(q.Integer("limit", 1, 1_000) ?? 100);
+            var (window, limit) = HistoryQuery(q);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
             var episodes = await rules.HistoryAsync(tenantId, window.FromMs ?? 0, window.ToMs ?? long.MaxValue, limit + 1, http.RequestAborted);
             return Results.Json(new { alerts = episodes.Take(limit).Select(Json), has_more = episodes.Count > limit });
-        });
+        }).WithQuery(HistoryQuery);
 
         api.MapGet("/audit/{tenant_id}/alert-rules", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, AlertRules rules, TimeProvider clock) =>
         {
@@ -44,9 +45,15 @@ public static class AlertEndpoints
                     min_events = t.IsRate ? t.MinEvents : (int?)null,
                 }),
             });
-        });
+        }).WithQuery(AuditEndpoints.NoQuery);
         return api;
     }
+
+    /// <summary>A rule's fields, from the query or a form body; what is left out takes the type's default.</summary>
+    private static readonly Func<QueryReader, AlertRuleRequest> RuleQuery = q => new AlertRuleRequest(q.Text("name", 100), q.OneOf("type", AlertRuleTypes.Names),
+        q.Number("threshold", 0, 1_000_000), (int?)q.Integer("window_minutes", 1, AlertRuleTypes.MaxWindowMinutes), (int?)q.Integer("min_events", 1, 1_000_000),
+        q.Text("event_types") is { } types ? types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
+        q.Text("notify") is { } notify ? ReadIds(notify, q) : null);
 
     public static RouteGroupBuilder MapAlertChanges(this RouteGroupBuilder api)
     {
@@ -58,17 +65,14 @@ public static class AlertEndpoints
                 ? new QueryCollection((await http.Request.ReadFormAsync(http.RequestAborted)).ToDictionary(f => f.Key, f => f.Value))
                 : http.Request.Query;
             var q = new QueryReader(fields, clock);
-            var request = new AlertRuleRequest(q.Text("name", 100), q.OneOf("type", AlertRuleTypes.Names), q.Number("threshold", 0, 1_000_000),
-                (int?)q.Integer("window_minutes", 1, AlertRuleTypes.MaxWindowMinutes), (int?)q.Integer("min_events", 1, 1_000_000),
-                q.Text("event_types") is { } types ? types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
-                q.Text("notify") is { } notify ? ReadIds(notify, q) : null);
+            var request = RuleQuery(q);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
             var destinationIds = (await destinations.ListAsync(tenantId, http.RequestAborted)).Select(d => d.Destination.Id).ToList();
             if (AlertRules.Check(request, destinationIds) is { Count: > 0 } problems) return ApiProblems.InvalidQuery(problems);
             var rule = await rules.AddAsync(Caller.From(http.User).Name, tenantId, request, http.RequestAborted);
             return Results.Json(new { rule = Json(rule) }, statusCode: 201);
-        });
+        }).WithQuery(RuleQuery);
 
         api.MapPost("/audit/{tenant_id}/alert-rules/recommended", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, AlertRules rules) =>
         {

@@ -13,20 +13,23 @@ public static class AuditEndpoints
 {
     public static RouteGroupBuilder MapAuditReads(this RouteGroupBuilder api)
     {
+        Func<QueryReader, (RequestFilter, PageRequest)> requests = q => (q.RequestFilter(), q.Page(100));
         api.MapGet("/audit/{tenant_id}", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
-            ReadPageAsync(http, tenantId, "requests", "logs", defaultLimit: 100,
-                q => q.RequestFilter(), (db, scope, f) => db.Requests(scope).Filter(f), EventJson.Write));
+            ReadPageAsync(http, tenantId, "requests", "logs", requests, (db, scope, f) => db.Requests(scope).Filter(f), EventJson.Write))
+            .WithQuery(requests);
 
+        Func<QueryReader, (SecurityFilter, PageRequest)> security = q => (q.SecurityFilter(), q.Page(1000));
         api.MapGet("/audit/{tenant_id}/security", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
-            ReadPageAsync(http, tenantId, "security", "events", defaultLimit: 1000,
-                q => q.SecurityFilter(), (db, scope, f) => db.Security(scope).Filter(f), EventJson.Write));
+            ReadPageAsync(http, tenantId, "security", "events", security, (db, scope, f) => db.Security(scope).Filter(f), EventJson.Write))
+            .WithQuery(security);
 
+        Func<QueryReader, (BusinessFilter, PageRequest)> business = q => (q.BusinessFilter(), q.Page(1000));
         api.MapGet("/audit/{tenant_id}/business", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
-            ReadPageAsync(http, tenantId, "business", "events", defaultLimit: 1000,
-                q => q.BusinessFilter(), (db, scope, f) => db.Business(scope).Filter(f), EventJson.Write));
+            ReadPageAsync(http, tenantId, "business", "events", business, (db, scope, f) => db.Business(scope).Filter(f), EventJson.Write))
+            .WithQuery(business);
 
-        api.MapGet("/audit/{tenant_id}/events/{seq}", ReadOneAsync);
-        api.MapGet("/audit/{tenant_id}/investigate", InvestigateAsync);
+        api.MapGet("/audit/{tenant_id}/events/{seq}", ReadOneAsync).WithQuery(NoQuery);
+        api.MapGet("/audit/{tenant_id}/investigate", InvestigateAsync).WithQuery(InvestigateQuery);
 
         return api;
     }
@@ -37,7 +40,7 @@ public static class AuditEndpoints
     /// a window reaching into archived days gets the <c>Stoa-Archived-Days</c> header.
     /// </summary>
     private static async Task<IResult> ReadPageAsync<TFilter, TRow>(HttpContext http, string tenantId, string layer, string arrayName,
-        int defaultLimit, Func<QueryReader, TFilter> readFilter,
+        Func<QueryReader, (TFilter Filter, PageRequest Page)> read,
         Func<AuditDbContext, AuditScope, TFilter, IQueryable<TRow>> query, Action<Utf8JsonWriter, TRow> write)
         where TRow : AuditEvent
     {
@@ -45,8 +48,7 @@ public static class AuditEndpoints
         if (scope is null) return denied!;
 
         var q = new QueryReader(http.Request.Query, http.RequestServices.GetRequiredService<TimeProvider>());
-        var filter = readFilter(q);
-        var page = q.Page(defaultLimit);
+        var (filter, page) = read(q);
         q.RejectUnknown();
         if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
 
@@ -100,14 +102,18 @@ public static class AuditEndpoints
     /// <c>investigate.sh</c> (<see cref="Investigation"/>), counted in the store over the whole window
     /// (the last 24 hours unless <c>from</c>/<c>to</c>/<c>hours</c>/<c>days</c> say otherwise).
     /// </summary>
+    private static readonly Func<QueryReader, (TimeWindow Window, string? ConsumerId)> InvestigateQuery = q => (q.Window(), q.Identifier("consumer_id"));
+
+    /// <summary>An endpoint that takes no query parameter (any is a 400).</summary>
+    public static readonly Func<QueryReader, bool> NoQuery = _ => true;
+
     private static async Task<IResult> InvestigateAsync(HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId)
     {
         var (scope, denied) = await AuthorizeReadAsync(http, tenantId);
         if (scope is null) return denied!;
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
         var q = new QueryReader(http.Request.Query, clock);
-        var window = q.Window();
-        var consumerId = q.Identifier("consumer_id");
+        var (window, consumerId) = InvestigateQuery(q);
         q.RejectUnknown();
         if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
 

@@ -12,6 +12,8 @@ public static class QuotaEndpoints
     /// days in UTC, today included, so every row is a whole day but the last. <c>from</c>/<c>to</c>
     /// or <c>hours</c> give any other window.
     /// </summary>
+    private static readonly Func<QueryReader, (TimeWindow Window, string? ConsumerId)> StatsQuery = q => (q.Window(), q.Identifier("consumer_id"));
+
     public static RouteGroupBuilder MapQuotas(this RouteGroupBuilder api)
     {
         api.MapGet("/quotas/{tenant_id}/stats", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
@@ -21,8 +23,7 @@ public static class QuotaEndpoints
             if (scope is null) return denied!;
 
             var q = new QueryReader(http.Request.Query, clock);
-            var window = q.Window();
-            var consumerId = q.Identifier("consumer_id");
+            var (window, consumerId) = StatsQuery(q);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
 
@@ -70,7 +71,7 @@ public static class QuotaEndpoints
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
-        });
+        }).WithQuery(StatsQuery);
         return api;
     }
 }

@@ -7,6 +7,9 @@ public static partial class Identifiers
 {
     public const string Rule = "1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'";
 
+    /// <summary>The rule as a regular expression (JSON Schema's dialect: <c>$</c> ends the text).</summary>
+    public const string Pattern = @"^[A-Za-z0-9._:\-]{1,64}$";
+
     public static bool IsValid(string? id) => id is not null && IdPattern().IsMatch(id);
 
     [GeneratedRegex(@"^[A-Za-z0-9._:\-]{1,64}\z")] // \z, not $: $ also matches before a final newline

@@ -5,12 +5,31 @@ namespace Stoa.Dashboard.Events;
 /// <summary>
 /// Reads a request's query string by the contract's rules, collecting every problem instead of
 /// stopping at the first, and refusing names it does not know: a misspelt filter must not
-/// silently return everything.
+/// silently return everything. Each read also declares its parameter (<see cref="Declared"/>: name,
+/// type, range, values), so the code that reads an endpoint's query is its documentation too
+/// (<see cref="Describe"/>, used by the OpenAPI document).
 /// </summary>
 public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
 {
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueryParameter> _declared = new(StringComparer.Ordinal);
     private readonly List<QueryProblem> _problems = [];
+
+    /// <summary>No parameter given at all (as when <see cref="Describe"/> runs a reader).</summary>
+    public bool IsEmpty => query.Count == 0;
+
+    /// <summary>The parameters read so far, in the order first read.</summary>
+    public IEnumerable<QueryParameter> Declared => _declared.Values;
+
+    /// <summary>The parameters <paramref name="read"/> reads: it runs on an empty query, declaring each.</summary>
+    public static List<QueryParameter> Describe(Action<QueryReader> read)
+    {
+        var q = new QueryReader(QueryCollection.Empty, TimeProvider.System);
+        read(q);
+        return q.Declared.ToList();
+    }
+
+    /// <summary>Declares a parameter; the first declaration of a name (the most specific reader's) stands.</summary>
+    private void Declare(QueryParameter parameter) => _declared.TryAdd(parameter.Name, parameter);
 
     public IReadOnlyList<QueryProblem> Problems => _problems;
 
@@ -18,7 +37,7 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
 
     public string? Text(string name, int maxLength = 2048)
     {
-        _known.Add(name);
+        Declare(new QueryParameter(name, "string", MaxLength: maxLength));
         if (!query.TryGetValue(name, out var values)) return null;
         if (values.Count > 1)
         {
@@ -41,6 +60,7 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
 
     public string? Identifier(string name)
     {
+        Declare(new QueryParameter(name, "string", Pattern: Identifiers.Pattern));
         var value = Text(name);
         if (value is not null && !Identifiers.IsValid(value))
         {
@@ -52,6 +72,7 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
 
     public string? OneOf(string name, IReadOnlyCollection<string> allowed, bool upperCase = false)
     {
+        Declare(new QueryParameter(name, "string", Values: allowed.ToList()));
         var value = Text(name);
         if (value is null) return null;
         if (upperCase) value = value.ToUpperInvariant();
@@ -63,6 +84,7 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
     /// <summary>A comma-separated list whose every item is one of <paramref name="allowed"/>.</summary>
     public List<string>? ListOf(string name, IReadOnlyCollection<string> allowed)
     {
+        Declare(new QueryParameter(name, "string", Values: allowed.ToList(), CommaSeparated: true));
         var value = Text(name);
         if (value is null) return null;
         var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToList();
@@ -77,6 +99,7 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
 
     public long? Integer(string name, long min, long max)
     {
+        Declare(new QueryParameter(name, "integer", "int64", Minimum: min, Maximum: max));
         var value = Text(name, 20);
         if (value is null) return null;
         if (long.TryParse(value, System.Globalization.NumberStyles.None, null, out var number) && number >= min && number <= max)
@@ -88,6 +111,7 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
     /// <summary>A decimal number (<c>12.5</c>) from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public double? Number(string name, double min, double max)
     {
+        Declare(new QueryParameter(name, "number", "double", Minimum: min, Maximum: max));
         var value = Text(name, 20);
         if (value is null) return null;
         if (double.TryParse(value, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var number)
@@ -99,6 +123,7 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
 
     public long? Time(string name)
     {
+        Declare(new QueryParameter(name, "string", "date-time"));
         var value = Text(name, 64);
         if (value is null) return null;
         if (AuditTime.TryParse(value, out var ms)) return ms;
@@ -157,9 +182,16 @@ public sealed class QueryReader(IQueryCollection query, TimeProvider clock)
     /// <summary>Records a problem for every parameter no reader asked for.</summary>
     public void RejectUnknown()
     {
-        foreach (var key in query.Keys.Where(k => !_known.Contains(k)))
-            Problem(key, $"Unknown parameter. This endpoint takes: {string.Join(", ", _known.Order())}.");
+        foreach (var key in query.Keys.Where(k => !_declared.ContainsKey(k)))
+            Problem(key, $"Unknown parameter. This endpoint takes: {string.Join(", ", _declared.Keys.Order())}.");
     }
 }
 
 public sealed record QueryProblem(string Parameter, string Message);
+
+/// <summary>
+/// A query parameter as an endpoint reads it: JSON-schema type and format, and what it takes (a
+/// range, a pattern, a set of values, comma-separated or one).
+/// </summary>
+public sealed record QueryParameter(string Name, string Type, string? Format = null, IReadOnlyList<string>? Values = null, double? Minimum = null,
+    double? Maximum = null, int? MaxLength = null, string? Pattern = null, bool CommaSeparated = false);

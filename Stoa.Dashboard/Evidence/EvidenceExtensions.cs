@@ -28,6 +28,9 @@ public static class EvidenceExtensions
     /// window whose events' seq range is walked), operators only: re-walks the stored chain and
     /// reports the first break.
     /// </summary>
+    private static readonly Func<QueryReader, (TimeWindow Window, long? FromSeq, long? ToSeq)> VerifyQuery =
+        q => (q.Window(), q.Integer("from_seq", 1, long.MaxValue), q.Integer("to_seq", 1, long.MaxValue));
+
     public static RouteGroupBuilder MapChainCheck(this RouteGroupBuilder api)
     {
         api.MapGet("/audit/{tenant_id}/verify", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
@@ -37,9 +40,7 @@ public static class EvidenceExtensions
             if (scope is null) return denied!;
             if (scope.IsConsumerLimited) return ApiProblems.OperatorsOnly();
             var q = new QueryReader(http.Request.Query, clock);
-            var window = q.Window();
-            var fromSeq = q.Integer("from_seq", 1, long.MaxValue);
-            var toSeq = q.Integer("to_seq", 1, long.MaxValue);
+            var (window, fromSeq, toSeq) = VerifyQuery(q);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
 
@@ -55,7 +56,7 @@ public static class EvidenceExtensions
                 first_break = report.FirstBreak is { } b ? new { seq = b.Seq, problem = b.Problem, detail = b.Detail } : null,
                 next_from_seq = report.NextFromSeq,
             });
-        });
+        }).WithQuery(VerifyQuery);
         return api;
     }
 }

@@ -16,6 +16,25 @@ public static class ExportEndpoints
     /// oldest first (or <c>order=desc</c>), with the read endpoint's filters and no limit.
     /// <c>format=bundle</c> is a ZIP that proves itself (<see cref="BundleWriter"/>).
     /// </summary>
+    /// <summary>What an export is asked for: its layer and that layer's filters, its order, archived days or not, an incident to put it on.</summary>
+    private sealed record ExportQuery(string Layer, bool Ascending, bool WithArchive, RequestFilter? Requests, SecurityFilter? Security,
+        BusinessFilter? Business, long? IncidentId);
+
+    private static readonly Func<QueryReader, ExportQuery> Query = q =>
+    {
+        var layer = q.OneOf("layer", ["requests", "security", "business"]) ?? "requests";
+        var ascending = q.OneOf("order", ["asc", "desc"]) != "desc"; // oldest first, as a file reads
+        // Archived days come from the archive files when asked for (streamed oldest first; a bundle proves hot rows only).
+        var withArchive = q.OneOf("archived", ["include", "exclude"]) == "include";
+        // Each layer takes its own filters (another layer's is a 400); the document, reading an empty query, lists them all.
+        return new ExportQuery(layer, ascending, withArchive,
+            layer == "requests" || q.IsEmpty ? q.RequestFilter() : null,
+            layer == "security" || q.IsEmpty ? q.SecurityFilter() : null,
+            layer == "business" || q.IsEmpty ? q.BusinessFilter() : null,
+            // An export made for an incident (an operator's, of that tenant) goes on the incident's timeline too.
+            q.Integer("incident_id", 1, long.MaxValue));
+    };
+
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
     {
         api.MapGet("/audit/{tenant_id}/export/{format}", async (HttpContext http,
@@ -27,10 +46,7 @@ public static class ExportEndpoints
             var q = new QueryReader(http.Request.Query, clock);
             var exportFormat = ExportFormats.Parse(format);
             if (exportFormat is null) q.Problem("format", $"'{format}' is not one of {string.Join(", ", ExportFormats.Names)}.");
-            var layer = q.OneOf("layer", ["requests", "security", "business"]) ?? "requests";
-            var ascending = q.OneOf("order", ["asc", "desc"]) != "desc"; // oldest first, as a file reads
-            // Archived days come from the archive files when asked for (streamed oldest first; a bundle proves hot rows only).
-            var withArchive = q.OneOf("archived", ["include", "exclude"]) == "include";
+            var (layer, ascending, withArchive, requests, security, business, incidentId) = Query(q);
             if (withArchive && !ascending) q.Problem("archived", "Archived days are exported oldest first: leave out order=desc.");
             if (withArchive && exportFormat == ExportFormat.Bundle)
                 q.Problem("archived", "A bundle proves the hot rows; each archive file has its own signed manifest (download them from the archive).");
@@ -39,12 +55,10 @@ public static class ExportEndpoints
             ArchiveRows? Archived(TimeWindow window) => archive is null ? null : new ArchiveRows(archive, store, scope.TenantId, layer, window);
             ExportJob? job = layer switch
             {
-                "security" => Job(q.SecurityFilter(), f => f.Window, (IQueryable<SecurityEvent> rows, SecurityFilter f) => rows.Where(EventRules.Visible<SecurityEvent>(scope)).Filter(f), "events", Archived),
-                "business" => Job(q.BusinessFilter(), f => f.Window, (IQueryable<BusinessEvent> rows, BusinessFilter f) => rows.Where(EventRules.Visible<BusinessEvent>(scope)).Filter(f), "events", Archived),
-                _ => Job(q.RequestFilter(), f => f.Window, (IQueryable<RequestEvent> rows, RequestFilter f) => rows.Where(EventRules.Visible<RequestEvent>(scope)).Filter(f), "logs", Archived),
+                "security" => Job(security!, f => f.Window, (IQueryable<SecurityEvent> rows, SecurityFilter f) => rows.Where(EventRules.Visible<SecurityEvent>(scope)).Filter(f), "events", Archived),
+                "business" => Job(business!, f => f.Window, (IQueryable<BusinessEvent> rows, BusinessFilter f) => rows.Where(EventRules.Visible<BusinessEvent>(scope)).Filter(f), "events", Archived),
+                _ => Job(requests!, f => f.Window, (IQueryable<RequestEvent> rows, RequestFilter f) => rows.Where(EventRules.Visible<RequestEvent>(scope)).Filter(f), "logs", Archived),
             };
-            // An export made for an incident (an operator's, of that tenant) goes on the incident's timeline too.
-            var incidentId = q.Integer("incident_id", 1, long.MaxValue);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
             if (incidentId is { } incident
@@ -65,7 +79,7 @@ public static class ExportEndpoints
                 await ArchiveNotice.AddHeaderAsync(http, db, scope, layer, job.Window);
             }
             return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId);
-        });
+        }).WithQuery(Query);
         return api;
     }
 

@@ -21,7 +21,7 @@ public static class DestinationEndpoints
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
             return Results.Json(new { destinations = (await destinations.ListAsync(tenantId, http.RequestAborted)).Select(Json) });
-        });
+        }).WithQuery(AuditEndpoints.NoQuery);
         return api;
     }
 

@@ -27,7 +27,7 @@ public static class RetentionEndpoints
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
             var view = await overview.ReadAsync(tenantId, http.RequestAborted);
             return Results.Json(view.ToJson());
-        });
+        }).WithQuery(AuditEndpoints.NoQuery);
 
         api.MapGet("/audit/{tenant_id}/archive/{id:long}/{part?}", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
             long id, string? part, IDbContextFactory<AuditDbContext> store, ArchiveDirectory archive) =>
@@ -51,6 +51,9 @@ public static class RetentionEndpoints
         return api;
     }
 
+    private static readonly Func<QueryReader, (RetentionPolicy? Policy, string? Problem)> PolicyQuery = q => RetentionPolicy.Parse(q.Text("policy", 32));
+    private static readonly Func<QueryReader, (string? Reason, TimeWindow Window)> HoldQuery = q => (q.Text("reason", 500), q.Window());
+
     public static RouteGroupBuilder MapRetentionChanges(this RouteGroupBuilder api)
     {
         api.MapPut("/audit/{tenant_id}/retention", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
@@ -58,27 +61,26 @@ public static class RetentionEndpoints
         {
             if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var q = new QueryReader(http.Request.Query, clock);
-            var (policy, problem) = RetentionPolicy.Parse(q.Text("policy", 32));
+            var (policy, problem) = PolicyQuery(q);
             if (problem is not null) q.Problem("policy", problem);
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
             await settings.SetPolicyAsync(Caller.From(http.User), tenantId, policy!, http.RequestAborted);
             return Results.Json((await overview.ReadAsync(tenantId, http.RequestAborted)).ToJson());
-        });
+        }).WithQuery(PolicyQuery);
 
         api.MapPost("/audit/{tenant_id}/holds", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
             RetentionSettings settings, TimeProvider clock) =>
         {
             if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var q = new QueryReader(http.Request.Query, clock);
-            var reason = q.Text("reason", 500);
+            var (reason, window) = HoldQuery(q);
             if (string.IsNullOrWhiteSpace(reason)) q.Problem("reason", "Say why the data is held (a matter, a request, a regulator).");
-            var window = q.Window();
             q.RejectUnknown();
             if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
             var hold = await settings.PlaceHoldAsync(Caller.From(http.User), tenantId, window, reason!, http.RequestAborted);
             return Results.Json(RetentionOverview.HoldJson(hold), statusCode: 201);
-        });
+        }).WithQuery(HoldQuery);
 
         api.MapDelete("/audit/{tenant_id}/holds/{id:long}", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, long id,
             RetentionSettings settings) =>

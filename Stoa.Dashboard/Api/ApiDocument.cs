@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+
+namespace Stoa.Dashboard.Api;
+
+/// <summary>An endpoint's query, declared once as the code that reads it (<see cref="ApiDocument.WithQuery{TBuilder, T}"/>).</summary>
+public sealed record QueryShape(Action<QueryReader> Read);
+
+/// <summary>
+/// The OpenAPI 3.1 document at <c>/openapi/v1.json</c>, made by <c>Microsoft.AspNetCore.OpenApi</c>
+/// from the endpoints themselves. The endpoints read their query by hand (every problem at once,
+/// unknown names refused), so each declares its reader as metadata: the document runs it on an
+/// empty query to list the parameters with their types and ranges, the endpoint runs the same code
+/// on each request, and the two cannot drift.
+/// </summary>
+public static class ApiDocument
+{
+    public const string Path = "/openapi/v1.json";
+
+    /// <summary>Declares the endpoint's query as <paramref name="read"/>, which the handler must use to read it.</summary>
+    public static TBuilder WithQuery<TBuilder, T>(this TBuilder builder, Func<QueryReader, T> read) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new QueryShape(q => read(q)));
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services) => services.AddOpenApi("v1", options =>
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "Stoa audit API",
+                Version = "v1",
+                Description = "The STOA gateway's audit API (docs/api-contract.md) and what Stoa adds: seq, exports, evidence, retention, forwarding, alerts.",
+            };
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<QueryShape>().LastOrDefault() is not { } shape) return Task.CompletedTask;
+            operation.Parameters ??= [];
+            foreach (var parameter in QueryReader.Describe(shape.Read))
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = parameter.Name,
+                    In = ParameterLocation.Query,
+                    Description = ParameterDocs.Describe(parameter),
+                    Schema = Schema(parameter),
+                });
+            return Task.CompletedTask;
+        });
+    });
+
+    private static OpenApiSchema Schema(QueryParameter p) => new()
+    {
+        Type = p.Type switch { "integer" => JsonSchemaType.Integer, "number" => JsonSchemaType.Number, _ => JsonSchemaType.String },
+        Format = p.Format,
+        Minimum = p.Minimum?.ToString(CultureInfo.InvariantCulture),
+        Maximum = p.Maximum?.ToString(CultureInfo.InvariantCulture),
+        MaxLength = p.MaxLength,
+        Pattern = p.Pattern,
+        Enum = p.Values is { } values && !p.CommaSeparated ? values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList() : null,
+    };
+}
