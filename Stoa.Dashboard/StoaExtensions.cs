@@ -41,7 +41,7 @@ public static class StoaExtensions
         services.AddRetention(builder.Configuration, builder.Environment);
         services.AddForwarding(builder.Configuration, builder.Environment);
         services.AddStoaHealth();
-        services.AddApiDocument();
+        services.AddApiDocument(builder.Configuration);
         services.AddStoaTelemetry(builder.Configuration);
         services.AddSingleton<AlertRules>();
         services.AddSingleton<AlertEvaluator>();

@@ -82,6 +82,45 @@ public sealed class ApiDocumentTests(StoaApp app) : IClassFixture<StoaApp>
         Assert.True(checkedParameters > 50, $"only {checkedParameters} parameters checked");
     }
 
+    [Fact]
+    public async Task Real_answers_validate_against_their_documented_schemas_and_the_schemas_are_strict()
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await app.OperatorAsync(tenant);
+        var at = StoaApp.Epoch.AddMinutes(-5);
+        await client.IngestAsync(tenant, Wire.Request("v1", at), Wire.Security("v2", at), Wire.Business(at, requestId: "v1"));
+        var document = await DocumentAsync();
+        Json.Schema.JsonSchema SchemaOf(string path) => Json.Schema.JsonSchema.FromText(
+            document["paths"]![path]!["get"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!.ToJsonString());
+        var reads = new (string Path, string Url)[]
+        {
+            ("/v1/audit/{tenant_id}", $"/v1/audit/{tenant}"),
+            ("/v1/audit/{tenant_id}/security", $"/v1/audit/{tenant}/security"),
+            ("/v1/audit/{tenant_id}/business", $"/v1/audit/{tenant}/business"),
+            ("/v1/audit/{tenant_id}/events/{seq}", $"/v1/audit/{tenant}/events/1"),
+            ("/v1/audit/{tenant_id}/events/{seq}", $"/v1/audit/{tenant}/events/2"),
+            ("/v1/audit/{tenant_id}/events/{seq}", $"/v1/audit/{tenant}/events/3"),
+            ("/v1/quotas/{tenant_id}/stats", $"/v1/quotas/{tenant}/stats?days=1"),
+        };
+        foreach (var (path, url) in reads)
+        {
+            using var answer = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(url));
+            var result = SchemaOf(path).Evaluate(answer.RootElement, new Json.Schema.EvaluationOptions { OutputFormat = Json.Schema.OutputFormat.List });
+            Assert.True(result.IsValid, $"{url}: " + string.Join("; ", result.Details.Where(d => d.Errors is not null)
+                .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation} {e.Key}: {e.Value}"))));
+        }
+
+        // Not a schema that takes anything: an extra field, a missing one, a wrong type each fail.
+        var page = JsonNode.Parse(await client.GetStringAsync($"/v1/audit/{tenant}"))!;
+        foreach (var change in new Action<JsonObject>[] { e => e["surprise"] = 1, e => e.Remove("path"), e => e["status_code"] = "200" })
+        {
+            var broken = page.DeepClone();
+            change(broken["logs"]![0]!.AsObject());
+            using var json = System.Text.Json.JsonDocument.Parse(broken.ToJsonString());
+            Assert.False(SchemaOf("/v1/audit/{tenant_id}").Evaluate(json.RootElement).IsValid, broken.ToJsonString());
+        }
+    }
+
     private static async Task<string> SendAsync(HttpClient client, string method, string url)
     {
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url));

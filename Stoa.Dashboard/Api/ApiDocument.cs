@@ -22,10 +22,26 @@ public static class ApiDocument
     public static TBuilder WithQuery<TBuilder, T>(this TBuilder builder, Func<QueryReader, T> read) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new QueryShape(q => read(q)));
 
-    public static IServiceCollection AddApiDocument(this IServiceCollection services) => services.AddOpenApi("v1", options =>
+    public static IServiceCollection AddApiDocument(this IServiceCollection services, IConfiguration configuration) => services.AddOpenApi("v1", options =>
     {
         options.AddDocumentTransformer((document, _, _) =>
         {
+            // Every endpoint wants a bearer token: Stoa's own (stoa_…), or an Entra access token when Entra is set up.
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                ["stoa"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "A Stoa token (stoa_…): `tokens create`, or the access page for clients.",
+                },
+            };
+            if (Auth.Entra.EntraSignIn.IsConfigured(configuration))
+                document.Components.SecuritySchemes["entra"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT", Description = "A Microsoft Entra ID access token for this app.",
+                };
+            document.Security = document.Components.SecuritySchemes.Keys
+                .Select(name => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, document)] = [] }).ToList();
             document.Info = new OpenApiInfo
             {
                 Title = "Stoa audit API",
@@ -36,7 +52,16 @@ public static class ApiDocument
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<QueryShape>().LastOrDefault() is not { } shape) return Task.CompletedTask;
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<ResponseShape>().LastOrDefault() is { } answer)
+            {
+                operation.Responses ??= new OpenApiResponses();
+                operation.Responses["200"] = Response("OK", "application/json", ResponseSchemas.All[answer.Schema]);
+                operation.Responses["400"] = Response("A parameter is wrong: each problem names it.", "application/problem+json", ResponseSchemas.All["Problem"]);
+                operation.Responses["403"] = Response("The token may not read this tenant (or, for a client, this record).", "application/problem+json",
+                    ResponseSchemas.All["Problem"]);
+            }
+            if (metadata.OfType<QueryShape>().LastOrDefault() is not { } shape) return Task.CompletedTask;
             operation.Parameters ??= [];
             foreach (var parameter in QueryReader.Describe(shape.Read))
                 operation.Parameters.Add(new OpenApiParameter
@@ -49,6 +74,12 @@ public static class ApiDocument
             return Task.CompletedTask;
         });
     });
+
+    private static OpenApiResponse Response(string description, string contentType, OpenApiSchema schema) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType> { [contentType] = new OpenApiMediaType { Schema = schema } },
+    };
 
     private static OpenApiSchema Schema(QueryParameter p) => new()
     {

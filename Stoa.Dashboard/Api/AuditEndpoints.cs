@@ -16,19 +16,19 @@ public static class AuditEndpoints
         Func<QueryReader, (RequestFilter, PageRequest)> requests = q => (q.RequestFilter(), q.Page(100));
         api.MapGet("/audit/{tenant_id}", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
             ReadPageAsync(http, tenantId, "requests", "logs", requests, (db, scope, f) => db.Requests(scope).Filter(f), EventJson.Write))
-            .WithQuery(requests);
+            .WithQuery(requests).Answers("RequestPage");
 
         Func<QueryReader, (SecurityFilter, PageRequest)> security = q => (q.SecurityFilter(), q.Page(1000));
         api.MapGet("/audit/{tenant_id}/security", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
             ReadPageAsync(http, tenantId, "security", "events", security, (db, scope, f) => db.Security(scope).Filter(f), EventJson.Write))
-            .WithQuery(security);
+            .WithQuery(security).Answers("SecurityPage");
 
         Func<QueryReader, (BusinessFilter, PageRequest)> business = q => (q.BusinessFilter(), q.Page(1000));
         api.MapGet("/audit/{tenant_id}/business", (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId) =>
             ReadPageAsync(http, tenantId, "business", "events", business, (db, scope, f) => db.Business(scope).Filter(f), EventJson.Write))
-            .WithQuery(business);
+            .WithQuery(business).Answers("BusinessPage");
 
-        api.MapGet("/audit/{tenant_id}/events/{seq}", ReadOneAsync).WithQuery(NoQuery);
+        api.MapGet("/audit/{tenant_id}/events/{seq}", ReadOneAsync).WithQuery(NoQuery).Answers("Event");
         api.MapGet("/audit/{tenant_id}/investigate", InvestigateAsync).WithQuery(InvestigateQuery);
 
         return api;

@@ -71,7 +71,7 @@ public static class QuotaEndpoints
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
-        }).WithQuery(StatsQuery);
+        }).WithQuery(StatsQuery).Answers("QuotaStats");
         return api;
     }
 }
