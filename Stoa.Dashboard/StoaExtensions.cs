@@ -124,7 +124,7 @@ public static class StoaExtensions
         app.UseAntiforgery();
 
         app.MapStoaHealth();
-        app.MapOpenApi();
+        app.MapApiDocument();
         app.MapStoaTelemetry();
 
         app.MapGroup("/v1")

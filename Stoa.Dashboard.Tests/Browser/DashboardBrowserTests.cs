@@ -291,3 +291,19 @@ public sealed class LiveBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         await app.ScreenshotAsync(page, "live");
     }
 }
+
+public sealed class ApiReferenceBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task The_api_reference_renders_under_the_content_policy_and_lists_the_endpoints()
+    {
+        var page = await (await app.Browser.NewContextAsync(new() { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } })).NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        await page.GotoAsync($"{app.BaseUrl}{Stoa.Dashboard.Api.ApiDocument.ReferencePath}");
+        await page.GetByText("Stoa audit API").First.WaitForAsync();
+        await page.GetByText("/v1/audit/{tenant_id}/security").First.WaitForAsync();
+        await app.ScreenshotAsync(page, "api-reference");
+        Assert.Empty(errors);
+    }
+}

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
+using Scalar.AspNetCore;
 
 namespace Stoa.Dashboard.Api;
 
@@ -17,6 +18,23 @@ public sealed record QueryShape(Action<QueryReader> Read);
 public static class ApiDocument
 {
     public const string Path = "/openapi/v1.json";
+    /// <summary>Scalar's API reference over the document: every endpoint, and "try it" with a token the person types in.</summary>
+    public const string ReferencePath = "/api-reference";
+
+    /// <summary>The document, and Scalar's reference page under the app's content policy (its scripts carry the page's nonce).</summary>
+    public static void MapApiDocument(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference(ReferencePath, (options, http) => options
+            .WithTitle("Stoa audit API")
+            .WithOpenApiRoutePattern(Path)
+            .AddPreferredSecuritySchemes("stoa")
+            .DisableDefaultFonts() // they come from fonts.scalar.com, which the content policy (and an offline server) refuses
+            .DisableTelemetry() // nothing about who reads the reference leaves the server
+            .DisableAgent()
+            .HideDeveloperTools()
+            .WithNonce(Auth.SecurityHeaders.Nonce(http)!));
+    }
 
     /// <summary>Declares the endpoint's query as <paramref name="read"/>, which the handler must use to read it.</summary>
     public static TBuilder WithQuery<TBuilder, T>(this TBuilder builder, Func<QueryReader, T> read) where TBuilder : IEndpointConventionBuilder =>

@@ -58,7 +58,7 @@ public static class SignInEndpoints
             if (found is null) return Results.Redirect($"/signin?error=token&returnUrl={Uri.EscapeDataString(LocalOnly(returnUrl))}");
             await SignInAsync(http, found);
             return Results.Redirect(LocalOnly(returnUrl));
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapGet(SignInLinks.Path, async (HttpContext http, string? code, SignInLinks links, Operations.StoaMetrics metrics) =>
         {
@@ -68,7 +68,7 @@ public static class SignInEndpoints
             await SignInAsync(http, token);
             // A client's link lands on its exports, what it was sent for; an operator's on triage.
             return Results.Redirect(token.Role == Roles.Client ? $"/export?tenant={token.Tenants}" : "/");
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription();
 
         app.MapPost("/auth/signout", async (HttpContext http, IAuthenticationSchemeProvider schemes) =>
         {
@@ -77,7 +77,7 @@ public static class SignInEndpoints
             if (await schemes.GetSchemeAsync(Entra.EntraSignIn.SessionScheme) is not null)
                 await http.SignOutAsync(Entra.EntraSignIn.SessionScheme);
             return Results.Redirect("/signin");
-        }).AllowAnonymous();
+        }).AllowAnonymous().ExcludeFromDescription();
     }
 
     private static Task SignInAsync(HttpContext http, Storage.ApiToken token) => http.SignInAsync(

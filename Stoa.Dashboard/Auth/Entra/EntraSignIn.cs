@@ -103,7 +103,7 @@ public static class EntraSignIn
     public static void MapEntraSignIn(this WebApplication app)
     {
         app.MapGet(SignInPath, (string? returnUrl) => Results.Challenge(
-            new AuthenticationProperties { RedirectUri = SignInEndpoints.LocalOnly(returnUrl) }, [Scheme])).AllowAnonymous();
+            new AuthenticationProperties { RedirectUri = SignInEndpoints.LocalOnly(returnUrl) }, [Scheme])).AllowAnonymous().ExcludeFromDescription();
     }
 
     /// <summary>An Entra access token (a JWT: three base64url parts) rather than a Stoa token.</summary>
