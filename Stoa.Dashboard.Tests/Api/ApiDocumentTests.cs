@@ -46,6 +46,17 @@ public sealed class ApiDocumentTests(StoaApp app) : IClassFixture<StoaApp>
         var routes = ApiRoutes().ToList();
         Assert.True(routes.Count > 20, string.Join(", ", routes));
         Assert.All(routes, route => Assert.Contains(route, documented));
+
+        // Bodies and files are described too: a destination's form, the events ingest takes, what an export streams.
+        var paths = document["paths"]!;
+        var form = paths["/v1/audit/{tenant_id}/destinations"]!["post"]!["requestBody"]!["content"]!["application/x-www-form-urlencoded"]!["schema"]!["properties"]!;
+        Assert.Equal(["name", "kind", "target", "topic", "format", "ca_file", "sasl_username", "sasl_password", "kinds", "event_types", "backfill"],
+            form.AsObject().Select(p => p.Key));
+        Assert.StartsWith("Where it sends", (string)form["target"]!["description"]!);
+        Assert.Equal(["application/json", "application/x-ndjson"],
+            paths["/v1/audit/{tenant_id}/events"]!["post"]!["requestBody"]!["content"]!.AsObject().Select(c => c.Key));
+        Assert.Contains("application/zip", paths["/v1/audit/{tenant_id}/export/{format}"]!["get"]!["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key));
+        Assert.Contains("stoa", document["components"]!["securitySchemes"]!.AsObject().Select(s => s.Key));
     }
 
     [Fact]

@@ -5,8 +5,12 @@ using Scalar.AspNetCore;
 
 namespace Stoa.Dashboard.Api;
 
-/// <summary>An endpoint's query, declared once as the code that reads it (<see cref="ApiDocument.WithQuery{TBuilder, T}"/>).</summary>
-public sealed record QueryShape(Action<QueryReader> Read);
+/// <summary>
+/// An endpoint's query (or form body), declared once as the code that reads it
+/// (<see cref="ApiDocument.WithQuery{TBuilder, T}"/>, <see cref="ApiDocument.WithForm{TBuilder, T}"/>), with what a
+/// field means here when it is not what <see cref="ParameterDocs"/> says.
+/// </summary>
+public sealed record QueryShape(Action<QueryReader> Read, bool Form = false, IReadOnlyDictionary<string, string>? Meanings = null);
 
 /// <summary>
 /// The OpenAPI 3.1 document at <c>/openapi/v1.json</c>, made by <c>Microsoft.AspNetCore.OpenApi</c>
@@ -40,6 +44,11 @@ public static class ApiDocument
     public static TBuilder WithQuery<TBuilder, T>(this TBuilder builder, Func<QueryReader, T> read) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new QueryShape(q => read(q)));
 
+    /// <summary>Declares the endpoint's form body (<c>application/x-www-form-urlencoded</c>) as <paramref name="read"/>, read like a query.</summary>
+    public static TBuilder WithForm<TBuilder, T>(this TBuilder builder, Func<QueryReader, T> read, IReadOnlyDictionary<string, string>? meanings = null)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new QueryShape(q => read(q), Form: true, meanings));
+
     public static IServiceCollection AddApiDocument(this IServiceCollection services, IConfiguration configuration) => services.AddOpenApi("v1", options =>
     {
         options.AddDocumentTransformer((document, _, _) =>
@@ -71,22 +80,57 @@ public static class ApiDocument
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<EventsBody>().Any())
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "The events, stored whole or not at all.",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Array, Items = ResponseSchemas.IncomingEvent }, ResponseSchemas.IncomingEvent] } },
+                        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One event object a line." } },
+                    },
+                };
             if (metadata.OfType<ResponseShape>().LastOrDefault() is { } answer)
             {
                 operation.Responses ??= new OpenApiResponses();
-                operation.Responses["200"] = Response("OK", "application/json", ResponseSchemas.All[answer.Schema]);
+                operation.Responses["200"] = answer.Schema is { } schema
+                    ? Response("OK", "application/json", ResponseSchemas.All[schema])
+                    : new OpenApiResponse
+                    {
+                        Description = "The file, streamed.",
+                        Content = answer.MediaTypes!.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
+                    };
                 operation.Responses["400"] = Response("A parameter is wrong: each problem names it.", "application/problem+json", ResponseSchemas.All["Problem"]);
                 operation.Responses["403"] = Response("The token may not read this tenant (or, for a client, this record).", "application/problem+json",
                     ResponseSchemas.All["Problem"]);
             }
             if (metadata.OfType<QueryShape>().LastOrDefault() is not { } shape) return Task.CompletedTask;
+            var fields = QueryReader.Describe(shape.Read);
+            string Meaning(QueryParameter p) => shape.Meanings?.GetValueOrDefault(p.Name) is { } meaning ? meaning : ParameterDocs.Describe(p);
+            if (shape.Form)
+            {
+                var form = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema>() };
+                foreach (var field in fields)
+                {
+                    var schema = Schema(field);
+                    schema.Description = Meaning(field);
+                    form.Properties[field.Name] = schema;
+                }
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/x-www-form-urlencoded"] = new OpenApiMediaType { Schema = form } },
+                };
+                return Task.CompletedTask;
+            }
             operation.Parameters ??= [];
-            foreach (var parameter in QueryReader.Describe(shape.Read))
+            foreach (var parameter in fields)
                 operation.Parameters.Add(new OpenApiParameter
                 {
                     Name = parameter.Name,
                     In = ParameterLocation.Query,
-                    Description = ParameterDocs.Describe(parameter),
+                    Description = Meaning(parameter),
                     Schema = Schema(parameter),
                 });
             return Task.CompletedTask;

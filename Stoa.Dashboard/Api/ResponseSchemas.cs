@@ -3,8 +3,11 @@ using Microsoft.OpenApi;
 
 namespace Stoa.Dashboard.Api;
 
-/// <summary>What an endpoint answers with 200, by the name of one of <see cref="ResponseSchemas"/>.</summary>
-public sealed record ResponseShape(string Schema);
+/// <summary>What an endpoint answers with 200: JSON of one of <see cref="ResponseSchemas"/>, or files of these media types.</summary>
+public sealed record ResponseShape(string? Schema, IReadOnlyList<string>? MediaTypes = null);
+
+/// <summary>An endpoint that takes a batch of events as its body (ingest).</summary>
+public sealed record EventsBody;
 
 /// <summary>
 /// The JSON schemas of the API's answers. The events' are made from the kinds' field tables, the
@@ -15,6 +18,26 @@ public sealed record ResponseShape(string Schema);
 public static class ResponseSchemas
 {
     public static IReadOnlyDictionary<string, OpenApiSchema> All { get; } = Build();
+
+    /// <summary>Declares that the endpoint answers with a file of one of these media types (and the problem details of its 4xx).</summary>
+    public static TBuilder AnswersFiles<TBuilder>(this TBuilder builder, params string[] mediaTypes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ResponseShape(null, mediaTypes));
+
+    /// <summary>Declares that the endpoint takes events: a JSON array (or one object), or NDJSON.</summary>
+    public static TBuilder TakesEvents<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new EventsBody());
+
+    /// <summary>
+    /// An event as a gateway or an application sends it: an object of its kind's fields (the stored
+    /// event's, without what the store adds); fields it does not know are ignored. The contract says
+    /// which are required and how each is checked; a 400 names every field that is wrong.
+    /// </summary>
+    public static OpenApiSchema IncomingEvent { get; } = new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "An api_request, a security event or a business_audit event, as in docs/api-contract.md.",
+        Properties = AuditEvent.FieldsOf(EventKind.Request).Concat(AuditEvent.FieldsOf(EventKind.Security)).Concat(AuditEvent.FieldsOf(EventKind.Business))
+            .DistinctBy(f => f.Name).ToDictionary(f => f.Name, f => (IOpenApiSchema)FieldSchema(f)),
+    };
 
     /// <summary>Declares what the endpoint answers with 200 (and the problem details of its 4xx).</summary>
     public static TBuilder Answers<TBuilder>(this TBuilder builder, string schema) where TBuilder : IEndpointConventionBuilder =>
@@ -74,19 +97,21 @@ public static class ResponseSchemas
         }
         foreach (var field in AuditEvent.FieldsOf(kind).Where(f => f.Name != "event_type"))
         {
-            properties[field.Name] = field.Type switch
-            {
-                FieldType.Integer => Integer(),
-                FieldType.Time => Time(),
-                FieldType.Json => new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.Null },
-                _ when field.Absent == WhenAbsent.Null => new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
-                _ => String(),
-            };
+            properties[field.Name] = FieldSchema(field);
             if (field.Type != FieldType.Text || field.Absent != WhenAbsent.LeftOut) required.Add(field.Name);
         }
         properties["seq"] = Integer();
         return new OpenApiSchema { Type = JsonSchemaType.Object, Properties = properties, Required = required, AdditionalPropertiesAllowed = false };
     }
+
+    private static OpenApiSchema FieldSchema(EventField field) => field.Type switch
+    {
+        FieldType.Integer => Integer(),
+        FieldType.Time => Time(),
+        FieldType.Json => new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.Null },
+        _ when field.Absent == WhenAbsent.Null => new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+        _ => String(),
+    };
 
     private static OpenApiSchema Page(string arrayName, OpenApiSchema item) => Object(new()
     {

@@ -79,7 +79,7 @@ public static class ExportEndpoints
                 await ArchiveNotice.AddHeaderAsync(http, db, scope, layer, job.Window);
             }
             return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId);
-        }).WithQuery(Query);
+        }).WithQuery(Query).AnswersFiles(Enum.GetValues<ExportFormat>().Select(f => ExportFormats.ContentType(f).Split(';')[0]).ToArray());
         return api;
     }
 

@@ -25,6 +25,13 @@ public static class DestinationEndpoints
         return api;
     }
 
+    /// <summary>A destination's fields, from a form body: a SASL password never travels in a URL that a log keeps.</summary>
+    private static readonly Func<QueryReader, DestinationRequest> AddForm = q => new DestinationRequest(q.Text("name", 100), q.OneOf("kind", Destinations.KindNames),
+        q.Text("target", 2048), q.Text("topic", 249), q.OneOf("format", ["json", "cef", "slack"]), q.Text("ca_file", 1024), q.Text("sasl_username", 256),
+        q.Text("sasl_password", 1024), q.ListOf("kinds", Destinations.EventKinds),
+        q.Text("event_types") is { } types ? types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
+        q.OneOf("backfill", ["true", "false"]) == "true");
+
     public static RouteGroupBuilder MapDestinationChanges(this RouteGroupBuilder api)
     {
         api.MapPost("/audit/{tenant_id}/destinations", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId,
@@ -33,15 +40,16 @@ public static class DestinationEndpoints
             if (await AuditEndpoints.AuthorizeOperatorAsync(http, tenantId) is { } denied) return denied;
             var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
             var q = new QueryReader(new QueryCollection(form.ToDictionary(f => f.Key, f => f.Value)), clock);
-            var request = new DestinationRequest(q.Text("name", 100), q.OneOf("kind", Destinations.KindNames), q.Text("target", 2048), q.Text("topic", 249),
-                q.OneOf("format", ["json", "cef", "slack"]), q.Text("ca_file", 1024), q.Text("sasl_username", 256), q.Text("sasl_password", 1024),
-                q.ListOf("kinds", Destinations.EventKinds), q.Text("event_types") is { } types ? types.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
-                q.OneOf("backfill", ["true", "false"]) == "true");
+            var request = AddForm(q);
             q.RejectUnknown();
             var problems = q.Problems.Concat(q.Problems.Count == 0 ? Destinations.Check(request) : []).ToList();
             if (problems.Count > 0) return ApiProblems.InvalidQuery(problems);
             var (destination, secret) = await destinations.AddAsync(Caller.From(http.User), tenantId, request, http.RequestAborted);
             return Results.Json(new { destination = Json(new DestinationStatus(destination, 0, null)), secret }, statusCode: 201);
+        }).WithForm(AddForm, new Dictionary<string, string>
+        {
+            ["target"] = "Where it sends: the webhook's URL, syslog's host:port, Kafka's bootstrap servers.",
+            ["format"] = "json; cef for syslog; slack (a Slack-compatible incoming webhook) for a webhook.",
         });
 
         api.MapDelete("/audit/{tenant_id}/destinations/{id:long}", async (HttpContext http, [FromRoute(Name = "tenant_id")] string tenantId, long id,

@@ -64,7 +64,7 @@ public static class IngestEndpoints
                 metrics.BatchNotStored(tenantId, "refused");
                 return ApiProblems.StoreUnwritable(http, reason);
             }
-        });
+        }).TakesEvents();
         return api;
     }
 
