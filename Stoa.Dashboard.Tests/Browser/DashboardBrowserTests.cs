@@ -44,6 +44,33 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task The_3am_delete_is_found_from_triage_in_three_clicks_by_typing_its_id_with_no_date_typed_and_no_scroll()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), "/?tenant=tenant_abc"); // where sign-in lands
+        var clicks = 0;
+        await page.GetByRole(AriaRole.Link, new() { Name = "Timeline", Exact = true }).ClickAsync();
+        clicks++;
+        await page.WaitForSelectorAsync("#timeline-search");
+        await page.Locator("#window-presets button", new() { HasText = "7d" }).ClickAsync();
+        clicks++;
+        await page.WaitForURLAsync("**/timeline?*days=7*");
+        await page.Locator("#timeline-search").FillAsync("12345"); // typed, not a date: the document's id from the client's email
+
+        var row = page.Locator("#event-stream tr[data-method='DELETE'][data-path='/api/documents/12345']");
+        await row.WaitForAsync();
+        var box = await row.BoundingBoxAsync();
+        Assert.True(box!.Y + box.Height <= 900, $"the row is at {box.Y} px: it needs a scroll"); // in the first screen
+        Assert.Contains("q=12345", page.Url); // the narrowed view is a link too
+        await row.ClickAsync();
+        clicks++;
+        var detail = page.Locator("#event-detail");
+        await detail.Locator(".caused-change[data-resource='document/12345']").WaitForAsync();
+        Assert.Contains("Master services agreement", await detail.InnerTextAsync());
+        Assert.True(clicks <= 4, $"{clicks} clicks");
+        await app.ScreenshotAsync(page, "timeline-search-12345");
+    }
+
+    [Fact]
     public async Task The_3am_delete_is_found_on_the_timeline_with_its_business_record()
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}");

@@ -25,6 +25,23 @@ public sealed class TimelinePageTests : StoreTestContext
     }
 
     [Theory]
+    [InlineData("12345", new[] { "DELETE /api/documents/12345", "deleted document 12345" })] // a path and a resource id
+    [InlineData("REQ_DELETE", new[] { "DELETE /api/documents/12345", "deleted document 12345" })] // a request id, any case
+    [InlineData("9.9.9", new[] { "auth_failed" })] // a security event's actor
+    [InlineData("50%", new string[0])] // % is a character, not a wildcard
+    public async Task The_search_in_the_url_narrows_the_stream_the_chart_and_the_paths_to_events_that_hold_it(string text, string[] kept)
+    {
+        await SeedAsync();
+        var cut = RenderAt<TimelinePage>($"{Hour}&q={Uri.EscapeDataString(text)}");
+        cut.WaitForAssertion(() => Assert.Contains(text, cut.Find("#text-filter").TextContent), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Equal(kept.Length, cut.FindAll("#event-stream tbody tr").Count), TimeSpan.FromSeconds(10));
+        var rows = cut.FindAll("#event-stream tbody tr").Select(r => r.TextContent).ToList();
+        Assert.All(kept, k => Assert.Contains(rows, r => r.Contains(k, StringComparison.Ordinal)));
+        if (kept.Length == 0) Assert.Contains("holds “50%”", cut.Find("#empty-window").TextContent);
+        Assert.All(cut.FindAll("#path-breakdown tbody tr"), r => Assert.Equal("/api/documents/12345", r.GetAttribute("data-path")));
+    }
+
+    [Theory]
     [InlineData("/timeline?tenant=t1&days=2", "desc")] // a window ending now: what just happened on top
     [InlineData(Hour, "asc")] // a fixed window: the story in order
     [InlineData("/timeline?tenant=t1&days=2&order=asc", "asc")]

@@ -50,7 +50,7 @@ public sealed class InvolvesTests(StoaApp app) : IClassFixture<StoaApp>
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
         var window = new TimeWindow(At.AddMinutes(-1).ToUnixTimeMilliseconds(), At.AddMinutes(1).ToUnixTimeMilliseconds());
-        var timeline = await Timeline.StreamAsync(db, new AuditScope(tenant, null), window, null, 100, "cons_c");
+        var timeline = await Timeline.StreamAsync(db, new AuditScope(tenant, null), window, null, 100, new TimelineFilter("cons_c"));
         Assert.Equal(expected, timeline.Select(e => e.Seq).Order());
 
         var clientView = await Timeline.StreamAsync(db, clientScope, window, null, 100);

@@ -11,23 +11,51 @@ public sealed record HistogramBucket(long StartMs, long Status2xx, long Status3x
 
 public sealed record PathBreakdown(string Path, long Requests, long Errors, long Consumers);
 
+/// <summary>
+/// What the timeline narrows to: the events that involve one consumer (<see cref="EventRules"/>),
+/// and those whose text holds <see cref="Text"/> (any case): a request's path, consumer, request id
+/// or error; a security event's actor, target, id or details; a business event's resource, actor or request id.
+/// </summary>
+public sealed record TimelineFilter(string? ConsumerId = null, string? Text = null)
+{
+    public static readonly TimelineFilter None = new();
+}
+
 /// <summary>"What happened between 3 and 4 am": the histogram, the paths, and the merged stream.</summary>
 public static class Timeline
 {
-    /// <summary>The timeline's optional narrowing to the events that involve one consumer (<see cref="EventRules"/>).</summary>
-    public static IQueryable<RequestEvent> Requests(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId) =>
-        Involving(db.Requests(scope).InWindow(window), consumerId);
+    /// <summary>The requests of the window the filter keeps.</summary>
+    public static IQueryable<RequestEvent> Requests(AuditDbContext db, AuditScope scope, TimeWindow window, TimelineFilter? filter) =>
+        Narrow(db.Requests(scope).InWindow(window), filter);
 
     private static IQueryable<T> Involving<T>(IQueryable<T> query, string? consumerId) where T : AuditEvent, IEventKind =>
         consumerId is null ? query : query.Where(EventRules.Involves<T>(consumerId));
 
-    public static async Task<(long Width, List<HistogramBucket> Buckets)> HistogramAsync(AuditDbContext db, AuditScope scope,
-        long fromMs, long toMs, string? consumerId = null, CancellationToken ct = default)
+    private static IQueryable<T> Narrow<T>(IQueryable<T> query, TimelineFilter? filter) where T : AuditEvent, IEventKind
     {
-        (fromMs, toMs) = await DataExtent.ClampAsync(Requests(db, scope, TimeWindow.All, consumerId), fromMs, toMs, ct);
+        query = Involving(query, filter?.ConsumerId);
+        if (string.IsNullOrWhiteSpace(filter?.Text)) return query;
+        // LIKE with % and _ escaped: the text is matched as typed, anywhere, in any case (ASCII).
+        var p = "%" + filter.Text.Trim().Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        return query switch
+        {
+            IQueryable<RequestEvent> r => (IQueryable<T>)r.Where(e => EF.Functions.Like(e.Path, p, @"\") || EF.Functions.Like(e.ConsumerId, p, @"\")
+                || EF.Functions.Like(e.ConsumerName, p, @"\") || EF.Functions.Like(e.RequestId, p, @"\") || EF.Functions.Like(e.ErrorMessage!, p, @"\")),
+            IQueryable<SecurityEvent> s => (IQueryable<T>)s.Where(e => EF.Functions.Like(e.Actor, p, @"\") || EF.Functions.Like(e.Target, p, @"\")
+                || EF.Functions.Like(e.EventId, p, @"\") || EF.Functions.Like(e.Details!, p, @"\")),
+            IQueryable<BusinessEvent> b => (IQueryable<T>)b.Where(e => EF.Functions.Like(e.ResourceId, p, @"\") || EF.Functions.Like(e.ResourceType, p, @"\")
+                || EF.Functions.Like(e.ActorId, p, @"\") || EF.Functions.Like(e.RequestId!, p, @"\")),
+            _ => query,
+        };
+    }
+
+    public static async Task<(long Width, List<HistogramBucket> Buckets)> HistogramAsync(AuditDbContext db, AuditScope scope,
+        long fromMs, long toMs, TimelineFilter? filter = null, CancellationToken ct = default)
+    {
+        (fromMs, toMs) = await DataExtent.ClampAsync(Requests(db, scope, TimeWindow.All, filter), fromMs, toMs, ct);
         var width = Buckets.WidthFor(fromMs, toMs);
         var origin = fromMs / width * width;
-        var counts = await Requests(db, scope, new TimeWindow(fromMs, toMs), consumerId)
+        var counts = await Requests(db, scope, new TimeWindow(fromMs, toMs), filter)
             .GroupBy(r => new { Bucket = (r.TimestampMs - origin) / width, Class = r.StatusCode / 100 })
             .Select(g => new { g.Key.Bucket, g.Key.Class, Count = g.LongCount() })
             .ToListAsync(ct);
@@ -40,11 +68,11 @@ public static class Timeline
         return (width, buckets);
     }
 
-    public static async Task<List<PathBreakdown>> PathsAsync(AuditDbContext db, AuditScope scope, TimeWindow window, string? consumerId = null,
+    public static async Task<List<PathBreakdown>> PathsAsync(AuditDbContext db, AuditScope scope, TimeWindow window, TimelineFilter? filter = null,
         int top = 50, CancellationToken ct = default)
     {
         // EF translates ordering over anonymous projections only, so the record is built after.
-        var rows = await Requests(db, scope, window, consumerId)
+        var rows = await Requests(db, scope, window, filter)
             .GroupBy(r => r.Path)
             .Select(g => new { Path = g.Key, Requests = g.LongCount(), Errors = g.LongCount(r => r.StatusCode >= 400),
                 Consumers = g.Select(r => r.ConsumerId).Distinct().LongCount() })
@@ -60,12 +88,12 @@ public static class Timeline
     /// and bounded. At the same millisecond a request sorts before what it caused.
     /// </summary>
     public static async Task<List<AuditEvent>> StreamAsync(AuditDbContext db, AuditScope scope, TimeWindow window,
-        AuditEvent? after, int limit, string? consumerId = null, bool ascending = true, CancellationToken ct = default)
+        AuditEvent? after, int limit, TimelineFilter? filter = null, bool ascending = true, CancellationToken ct = default)
     {
         var events = new List<AuditEvent>();
-        events.AddRange(await After(Involving(db.Requests(scope).InWindow(window), consumerId), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
-        events.AddRange(await After(Involving(db.Security(scope).InWindow(window), consumerId), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
-        events.AddRange(await After(Involving(db.Business(scope).InWindow(window), consumerId), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
+        events.AddRange(await After(Narrow(db.Requests(scope).InWindow(window), filter), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
+        events.AddRange(await After(Narrow(db.Security(scope).InWindow(window), filter), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
+        events.AddRange(await After(Narrow(db.Business(scope).InWindow(window), filter), after, ascending).Take(limit).AsNoTracking().ToListAsync(ct));
         var ordered = ascending
             ? events.OrderBy(e => e.TimestampMs).ThenBy(e => e.Kind).ThenBy(e => e.Id)
             : events.OrderByDescending(e => e.TimestampMs).ThenByDescending(e => e.Kind).ThenByDescending(e => e.Id);

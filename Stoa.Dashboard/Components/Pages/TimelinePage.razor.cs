@@ -19,6 +19,11 @@ public sealed partial class TimelinePage
 
     [SupplyParameterFromQuery(Name = "consumer_id")] public string? ConsumerId { get; set; }
 
+    /// <summary><c>q</c>: text the events must hold (a path, a consumer, a request or resource id, an error), any case.</summary>
+    [SupplyParameterFromQuery(Name = "q")] public string? Text { get; set; }
+
+    private TimelineFilter Filter => new(ConsumerId, string.IsNullOrWhiteSpace(Text) ? null : Text.Trim());
+
     /// <summary>
     /// <c>order=asc|desc</c>. Without it: newest first for a window that ends now (a preset: what just
     /// happened is on top), oldest first for a fixed window (an incident reads as a story).
@@ -34,14 +39,14 @@ public sealed partial class TimelinePage
 
     protected override bool FollowsLive => true;
 
-    protected override string FilterKey => $"{ConsumerId}|{Ascending}";
+    protected override string FilterKey => $"{ConsumerId}|{Text}|{Ascending}";
 
     protected override async Task LoadAsync(AuditDbContext db, CancellationToken ct)
     {
-        var (_, buckets) = await Timeline.HistogramAsync(db, Scope, View.FromMs, View.ToMs, ConsumerId, ct);
+        var (_, buckets) = await Timeline.HistogramAsync(db, Scope, View.FromMs, View.ToMs, Filter, ct);
         (_bucketStarts, _series) = StatusSeries(buckets);
-        _paths = await Timeline.PathsAsync(db, Scope, View.Window, ConsumerId, ct: ct);
-        _stream = await Timeline.StreamAsync(db, Scope, View.Window, after: null, PageSize + 1, ConsumerId, Ascending, ct);
+        _paths = await Timeline.PathsAsync(db, Scope, View.Window, Filter, ct: ct);
+        _stream = await Timeline.StreamAsync(db, Scope, View.Window, after: null, PageSize + 1, Filter, Ascending, ct);
         _hasMore = _stream.Count > PageSize;
         if (_hasMore) _stream.RemoveAt(_stream.Count - 1);
     }
@@ -59,7 +64,7 @@ public sealed partial class TimelinePage
     private async Task LoadMoreAsync()
     {
         await using var db = await Store.CreateDbContextAsync();
-        var more = await Timeline.StreamAsync(db, Scope, View.Window, _stream[^1], PageSize + 1, ConsumerId, Ascending);
+        var more = await Timeline.StreamAsync(db, Scope, View.Window, _stream[^1], PageSize + 1, Filter, Ascending);
         _hasMore = more.Count > PageSize;
         _stream.AddRange(more.Take(PageSize));
     }
@@ -72,5 +77,8 @@ public sealed partial class TimelinePage
 
     private void Zoom((long FromMs, long ToMs) range) => Navigation.NavigateTo(WindowLink.For(Navigation, range.FromMs, range.ToMs));
 
-    private void ClearConsumer() => Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("consumer_id", (string?)null));
+    private void ClearConsumer() => Navigation.NavigateTo(WindowLink.WithFilter(Navigation, "consumer_id", null));
+
+    /// <summary>The search applies as it is typed (after a pause): the URL takes it, so the narrowed view is a link too.</summary>
+    private void Search(string? text) => Navigation.NavigateTo(WindowLink.WithFilter(Navigation, "q", text));
 }
