@@ -53,7 +53,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await page.WaitForSelectorAsync("#timeline-search");
         await page.Locator("#window-presets button", new() { HasText = "7d" }).ClickAsync();
         clicks++;
-        await page.WaitForURLAsync("**/timeline?*days=7*");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/timeline\\?.*days=7"));
         await page.Locator("#timeline-search").FillAsync("12345"); // typed, not a date: the document's id from the client's email
 
         var row = page.Locator("#event-stream tr[data-method='DELETE'][data-path='/api/documents/12345']");
@@ -316,6 +316,29 @@ public sealed class LiveBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Contains("error-row", await page.Locator(".live-row[data-path='/api/tps/2']").GetAttributeAsync("class"));
         Assert.Equal(url, page.Url);
         await app.ScreenshotAsync(page, "live");
+    }
+
+    [Fact]
+    public async Task The_live_tail_is_filtered_through_its_bar_and_the_url_keeps_the_filter()
+    {
+        var page = await app.SignedInPageAsync();
+        await page.GotoAsync($"{app.BaseUrl}/live?tenant=tenant_globex");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        await page.Locator("#live-status button[data-value='5']").ClickAsync();
+        // Blazor navigates within the page (no load event): the URL is polled.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("status_class=5"));
+        await page.Locator("#live-path").FillAsync("/api/bar");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("path_prefix=%2Fapi%2Fbar"));
+        await page.WaitForSelectorAsync("#live-empty");
+
+        var ingest = await app.OperatorAsync("tenant_globex");
+        await Support.Wire.IngestAsync(ingest, "tenant_globex",
+            Support.Wire.Request("bar-1", StoaApp.Epoch.AddSeconds(-3), status: 200, path: "/api/bar/1"),
+            Support.Wire.Request("bar-2", StoaApp.Epoch.AddSeconds(-2), status: 503, path: "/api/other/2"),
+            Support.Wire.Request("bar-3", StoaApp.Epoch.AddSeconds(-1), status: 503, path: "/api/bar/3"));
+        await page.Locator(".live-row[data-path='/api/bar/3']").WaitForAsync();
+        Assert.Equal(1, await page.Locator(".live-row").CountAsync());
+        Assert.Contains("5xx", await page.Locator("#live-filter-text").InnerTextAsync());
     }
 }
 
