@@ -44,12 +44,13 @@ public sealed class BrowserApp : StoaApp, IAsyncLifetime
     }
 
     /// <summary>A fresh browser session signed in through a one-time link, as a person clicking it would be.</summary>
-    public async Task<IPage> SignedInPageAsync(string role = Roles.Operator, string[]? tenants = null, string[]? consumers = null)
+    public async Task<IPage> SignedInPageAsync(string role = Roles.Operator, string[]? tenants = null, string[]? consumers = null, int width = 1440,
+        int height = 900)
     {
         var tokens = Services.GetRequiredService<TokenService>();
         var (token, _) = await tokens.CreateAsync(new TokenRequest(role, tenants ?? [], consumers ?? [], $"browser-{role}", null));
         var (_, code) = await Services.GetRequiredService<SignInLinks>().IssueAsync(token.Id, TimeSpan.FromMinutes(5));
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{BaseUrl}{SignInLinks.Path}?code={code}");
         return page;

@@ -342,6 +342,61 @@ public sealed class LiveBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 }
 
+/// <summary>The dashboard on a 390×844 phone: every page's app bar fits, and every control of it can be reached and used.</summary>
+public sealed class PhoneBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    private const int Width = 390, Height = 844;
+
+    [Theory]
+    [InlineData("triage", "/?tenant=tenant_abc&days=7")]
+    [InlineData("timeline", "/timeline?tenant=tenant_abc&hours=24")]
+    [InlineData("security", "/security?tenant=tenant_abc&days=7")]
+    [InlineData("live", "/live?tenant=tenant_abc")]
+    [InlineData("export", "/export?tenant=tenant_abc")]
+    [InlineData("alerts", "/alerts?tenant=tenant_abc&days=7")]
+    [InlineData("incidents", "/incidents?tenant=tenant_abc")]
+    [InlineData("destinations", "/destinations?tenant=tenant_abc")]
+    [InlineData("retention", "/retention?tenant=tenant_abc")]
+    [InlineData("access", "/access?tenant=tenant_abc")]
+    public async Task Every_app_bar_control_is_reachable_on_a_phone(string name, string url)
+    {
+        var page = await app.SignedInPageAsync(width: Width, height: Height);
+        await page.GotoAsync(app.BaseUrl + url);
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        Assert.True(await page.EvaluateAsync<int>("document.querySelector('header.mud-appbar').scrollWidth") <= Width, "the app bar is wider than the phone");
+        foreach (var control in new[] { "#appbar-more", "#dark-mode", "#sign-out", "header button[aria-label='Menu']" })
+            await Within(page.Locator(control).First, control);
+
+        await page.Locator("#appbar-more").ClickAsync();
+        await page.Locator("#appbar-controls").WaitForAsync();
+        foreach (var control in new[] { "#window-presets", "#window-custom", "#appbar-controls .mud-select" })
+            await Within(page.Locator(control).First, control);
+        await app.ScreenshotAsync(page, $"{name}-phone");
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_window_is_changed_from_the_panel_and_the_menu_opens()
+    {
+        var page = await app.SignedInPageAsync(width: Width, height: Height);
+        await page.GotoAsync($"{app.BaseUrl}/?tenant=tenant_abc&hours=24");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        await page.Locator("#appbar-more").ClickAsync();
+        await page.Locator("#window-presets button", new() { HasText = "7d" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("days=7"));
+        await page.Locator("header button[aria-label='Menu']").ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Timeline", Exact = true }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/timeline"));
+    }
+
+    /// <summary>The element is shown and lies inside the phone's screen.</summary>
+    private static async Task Within(ILocator element, string name)
+    {
+        await element.WaitForAsync();
+        var box = await element.BoundingBoxAsync();
+        Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= Width + 0.5 && box.Y + box.Height <= Height, $"{name} is at {box?.X},{box?.Y} {box?.Width}×{box?.Height}");
+    }
+}
+
 public sealed class ApiReferenceBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
     [Fact]

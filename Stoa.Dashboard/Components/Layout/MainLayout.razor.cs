@@ -16,6 +16,8 @@ public sealed partial class MainLayout : IDisposable
 {
     private DashboardContext? _context;
     private bool _drawerOpen = true;
+    /// <summary>On a phone: the panel of tenant, window and time zone under the app bar is open.</summary>
+    private bool _controlsOpen;
     private bool _darkMode;
     private bool _interactive;
     private string? _browserZone;
