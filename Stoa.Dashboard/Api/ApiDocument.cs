@@ -80,62 +80,66 @@ public static class ApiDocument
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<EventsBody>().Any())
-                operation.RequestBody = new OpenApiRequestBody
-                {
-                    Required = true,
-                    Description = "The events, stored whole or not at all.",
-                    Content = new Dictionary<string, OpenApiMediaType>
-                    {
-                        ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Array, Items = ResponseSchemas.IncomingEvent }, ResponseSchemas.IncomingEvent] } },
-                        ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One event object a line." } },
-                    },
-                };
-            if (metadata.OfType<ResponseShape>().LastOrDefault() is { } answer)
-            {
-                operation.Responses ??= new OpenApiResponses();
-                operation.Responses["200"] = answer.Schema is { } schema
-                    ? Response("OK", "application/json", ResponseSchemas.All[schema])
-                    : new OpenApiResponse
-                    {
-                        Description = "The file, streamed.",
-                        Content = answer.MediaTypes!.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
-                    };
-                operation.Responses["400"] = Response("A parameter is wrong: each problem names it.", "application/problem+json", ResponseSchemas.All["Problem"]);
-                operation.Responses["403"] = Response("The token may not read this tenant (or, for a client, this record).", "application/problem+json",
-                    ResponseSchemas.All["Problem"]);
-            }
-            if (metadata.OfType<QueryShape>().LastOrDefault() is not { } shape) return Task.CompletedTask;
-            var fields = QueryReader.Describe(shape.Read);
-            string Meaning(QueryParameter p) => shape.Meanings?.GetValueOrDefault(p.Name) is { } meaning ? meaning : ParameterDocs.Describe(p);
-            if (shape.Form)
-            {
-                var form = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema>() };
-                foreach (var field in fields)
-                {
-                    var schema = Schema(field);
-                    schema.Description = Meaning(field);
-                    form.Properties[field.Name] = schema;
-                }
-                operation.RequestBody = new OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType> { ["application/x-www-form-urlencoded"] = new OpenApiMediaType { Schema = form } },
-                };
-                return Task.CompletedTask;
-            }
-            operation.Parameters ??= [];
-            foreach (var parameter in fields)
-                operation.Parameters.Add(new OpenApiParameter
-                {
-                    Name = parameter.Name,
-                    In = ParameterLocation.Query,
-                    Description = Meaning(parameter),
-                    Schema = Schema(parameter),
-                });
+            if (metadata.OfType<EventsBody>().Any()) DescribeEventsBody(operation);
+            if (metadata.OfType<ResponseShape>().LastOrDefault() is { } answer) DescribeAnswers(operation, answer);
+            if (metadata.OfType<QueryShape>().LastOrDefault() is { } shape) DescribeQuery(operation, shape);
             return Task.CompletedTask;
         });
     });
+
+    /// <summary>Ingest's body: a JSON array of events (or one), or NDJSON.</summary>
+    private static void DescribeEventsBody(OpenApiOperation operation) => operation.RequestBody = new OpenApiRequestBody
+    {
+        Required = true,
+        Description = "The events, stored whole or not at all.",
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = [new OpenApiSchema { Type = JsonSchemaType.Array, Items = ResponseSchemas.IncomingEvent }, ResponseSchemas.IncomingEvent] } },
+            ["application/x-ndjson"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "One event object a line." } },
+        },
+    };
+
+    /// <summary>The 200 (a JSON schema, or files of some media types) and the problem details of 400 and 403.</summary>
+    private static void DescribeAnswers(OpenApiOperation operation, ResponseShape answer)
+    {
+        operation.Responses ??= new OpenApiResponses();
+        operation.Responses["200"] = answer.Schema is { } schema
+            ? Response("OK", "application/json", ResponseSchemas.All[schema])
+            : new OpenApiResponse
+            {
+                Description = "The file, streamed.",
+                Content = answer.MediaTypes!.ToDictionary(type => type, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }),
+            };
+        operation.Responses["400"] = Response("A parameter is wrong: each problem names it.", "application/problem+json", ResponseSchemas.All["Problem"]);
+        operation.Responses["403"] = Response("The token may not read this tenant (or, for a client, this record).", "application/problem+json",
+            ResponseSchemas.All["Problem"]);
+    }
+
+    /// <summary>The parameters the endpoint's reader reads, as query parameters or as the fields of its form body.</summary>
+    private static void DescribeQuery(OpenApiOperation operation, QueryShape shape)
+    {
+        var fields = QueryReader.Describe(shape.Read);
+        string Meaning(QueryParameter p) => shape.Meanings?.GetValueOrDefault(p.Name) is { } meaning ? meaning : ParameterDocs.Describe(p);
+        if (shape.Form)
+        {
+            var form = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema>() };
+            foreach (var field in fields)
+            {
+                var schema = Schema(field);
+                schema.Description = Meaning(field);
+                form.Properties[field.Name] = schema;
+            }
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/x-www-form-urlencoded"] = new OpenApiMediaType { Schema = form } },
+            };
+            return;
+        }
+        operation.Parameters ??= [];
+        foreach (var parameter in fields)
+            operation.Parameters.Add(new OpenApiParameter { Name = parameter.Name, In = ParameterLocation.Query, Description = Meaning(parameter), Schema = Schema(parameter) });
+    }
 
     private static OpenApiResponse Response(string description, string contentType, OpenApiSchema schema) => new()
     {
