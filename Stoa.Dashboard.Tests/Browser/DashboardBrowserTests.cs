@@ -71,6 +71,23 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task A_row_opens_with_the_keyboard_and_escape_closes_its_detail()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}");
+        var row = page.Locator("#event-stream tr[data-method='DELETE'][data-path='/api/documents/12345']");
+        await row.FocusAsync(); // Tab reaches it: every row takes the focus
+        Assert.Equal("0", await row.GetAttributeAsync("tabindex"));
+        await page.Keyboard.PressAsync("Enter");
+        var detail = page.Locator("#event-detail");
+        await detail.WaitForAsync();
+        await Assertions.Expect(page.Locator("#event-drawer")).ToBeFocusedAsync(); // the keyboard is in the detail
+        var drawer = page.Locator(".mud-drawer:has(#event-drawer)");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--open"));
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(drawer).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-drawer--closed"));
+    }
+
+    [Fact]
     public async Task The_3am_delete_is_found_on_the_timeline_with_its_business_record()
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}");
