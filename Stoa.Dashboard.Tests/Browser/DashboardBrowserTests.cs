@@ -71,6 +71,24 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task Clicking_a_bar_narrows_the_window_to_its_bucket_and_the_chart_reads_in_dark_mode()
+    {
+        var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}");
+        await page.Locator("#timeline-histogram[data-drawn='true']").WaitForAsync(); // the skeleton gave way to the chart
+        await page.Locator("#dark-mode").ClickAsync();
+        await page.Locator("#dark-mode[data-dark='true']").WaitForAsync();
+        var tick = page.Locator("#timeline-histogram .ytick text").First;
+        // The axis reads light on the dark page (Plotly's own grey, rgb(68, 68, 68), would not).
+        await Assertions.Expect(tick).ToHaveCSSAsync("fill", new System.Text.RegularExpressions.Regex(@"rgba?\((1[5-9]\d|2\d\d), "));
+        await app.ScreenshotAsync(page, "timeline-dark");
+        // Plotly's drag layer lies over the bars and takes the click where a person's would land.
+        var bar = await page.Locator("#timeline-histogram .bars path").First.BoundingBoxAsync();
+        await page.Mouse.ClickAsync(bar!.X + bar.Width / 2, bar.Y + bar.Height / 2);
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("from=2026-03-10T03(:|%3A)00(:|%3A)00.000Z&to=2026-03-10T03(:|%3A)01(:|%3A)00.000Z"));
+        await page.Locator("#dark-mode").ClickAsync(); // back to light for the other tests of this browser
+    }
+
+    [Fact]
     public async Task A_row_opens_with_the_keyboard_and_escape_closes_its_detail()
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), $"/timeline?tenant=tenant_abc&{ThreeAmHour}");

@@ -113,6 +113,24 @@ public sealed class DashboardViewTests
         Assert.Equal(2, traces.Count);
         Assert.Equal(start, ChartTraces.ParseLocal("2026-03-10 04:00:00", view));
         Assert.Equal(start + 90_000, ChartTraces.ParseLocal("2026-03-10 04:01:30", view));
+        Assert.Equal("%{fullData.name}: %{y:,} requests · %{x|%Y-%m-%d %H:%M} Europe/Paris<extra></extra>", ok.HoverTemplate);
+    }
+
+    [Fact]
+    public void A_charts_frame_spans_its_window_even_empty_counts_in_whole_numbers_and_has_no_background_of_its_own()
+    {
+        var view = Parse("?tenant=a");
+        var start = new DateTimeOffset(2026, 3, 10, 3, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var empty = ChartTraces.Frame([start, start + 60_000], [new ChartSeries("2xx", "#0f0", [0, 0])], view, "requests");
+        Assert.Equal(["2026-03-10 03:00:00", "2026-03-10 03:02:00"], empty.XAxis[0].Range);
+        Assert.Equal([0, 1], empty.YAxis[0].Range);
+        Assert.Equal(1m, Convert.ToDecimal(empty.YAxis[0].DTick));
+        Assert.Equal("rgba(0,0,0,0)", empty.PaperBgColor);
+
+        var busy = ChartTraces.Frame([start], [new ChartSeries("2xx", "#0f0", [3_200])], view, "events");
+        Assert.Null(busy.YAxis[0].Range);
+        Assert.Null(busy.YAxis[0].DTick);
+        Assert.Equal(",d", busy.YAxis[0].TickFormat);
     }
 
     [Fact]
