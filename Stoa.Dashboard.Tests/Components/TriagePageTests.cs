@@ -36,6 +36,7 @@ public sealed class TriagePageTests : StoreTestContext
         Assert.Equal("2", cut.Find("#stat-5xx [data-value]").GetAttribute("data-value"));
         Assert.Equal("1", cut.Find("#stat-429 [data-value]").GetAttribute("data-value"));
         Assert.Equal("19.4%", cut.Find("#stat-error-rate [data-value]").GetAttribute("data-value"));
+        Assert.Equal("36", cut.Find("#triage-histogram").GetAttribute("data-total")); // the window's requests, by status class, over time
 
         var trouble = cut.FindAll("#trouble-table tbody tr");
         Assert.Equal(["cons_b", "cons_a"], trouble.Select(r => r.GetAttribute("data-consumer")));
