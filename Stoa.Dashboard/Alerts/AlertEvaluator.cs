@@ -107,7 +107,8 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
         var fired = episodes.Where(a => a.Id == 0).ToList();
         foreach (var alert in fired) await RecordAsync(alert, state.Rules[alert.RuleId].Rule);
 
-        var (lastSeq, warmFrom) = state.Advance(events[^1].Seq, newestMs);
+        var lastSeq = events[^1].Seq;
+        var warmFrom = state.Advance(lastSeq);
         await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         db.Alerts.AddRange(fired);
@@ -142,7 +143,6 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
     {
         public string TenantId { get; } = cursor.TenantId;
         public long Seq { get; private set; } = cursor.EvaluatedSeq;
-        public long AtMs { get; private set; } = cursor.EvaluatedAtMs;
         public Dictionary<long, RuleState> Rules { get; } = [];
 
         /// <summary>Takes up new rules (they count from here on) and drops deleted ones.</summary>
@@ -152,12 +152,12 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
             foreach (var rule in rules.Where(r => !Rules.ContainsKey(r.Id))) Rules[rule.Id] = new RuleState(rule);
         }
 
-        /// <summary>Moves past a batch; returns the new cursor and the seq after which the windows' events begin.</summary>
-        public (long Seq, long WarmFrom) Advance(long lastSeq, long newestMs)
+        /// <summary>Moves past a batch ending at <paramref name="lastSeq"/>; returns the seq after which the windows' events begin.</summary>
+        public long Advance(long lastSeq)
         {
-            (Seq, AtMs) = (lastSeq, Math.Max(AtMs, newestMs));
+            Seq = lastSeq;
             var oldest = Rules.Values.Select(r => r.OldestSeq).DefaultIfEmpty(long.MaxValue).Min();
-            return (lastSeq, Math.Min(lastSeq, oldest - 1));
+            return Math.Min(lastSeq, oldest - 1);
         }
     }
 
