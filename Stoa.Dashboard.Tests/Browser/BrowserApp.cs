@@ -45,12 +45,17 @@ public sealed class BrowserApp : StoaApp, IAsyncLifetime
 
     /// <summary>A fresh browser session signed in through a one-time link, as a person clicking it would be.</summary>
     public async Task<IPage> SignedInPageAsync(string role = Roles.Operator, string[]? tenants = null, string[]? consumers = null, int width = 1440,
-        int height = 900)
+        int height = 900, ColorScheme colorScheme = ColorScheme.Light, bool bypassCsp = false)
     {
         var tokens = Services.GetRequiredService<TokenService>();
         var (token, _) = await tokens.CreateAsync(new TokenRequest(role, tenants ?? [], consumers ?? [], $"browser-{role}", null));
         var (_, code) = await Services.GetRequiredService<SignInLinks>().IssueAsync(token.Id, TimeSpan.FromMinutes(5));
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ColorScheme = colorScheme,
+            BypassCSP = bypassCsp, // only for scripts the test itself injects, such as axe
+        });
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{BaseUrl}{SignInLinks.Path}?code={code}");
         return page;

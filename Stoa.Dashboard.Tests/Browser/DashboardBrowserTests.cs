@@ -22,19 +22,7 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Theory]
-    [InlineData("triage", "/?tenant=tenant_abc&days=7", "#stat-total")]
-    [InlineData("timeline", "/timeline?tenant=tenant_abc&hours=24", "#event-stream")]
-    [InlineData("consumer", "/consumers/cons_scraper01?tenant=tenant_abc&days=7", "#heatmap")]
-    [InlineData("security", "/security?tenant=tenant_abc&days=7", "#top-auth-failed")]
-    [InlineData("trend", "/trend?tenant=tenant_abc", "#trend-days")]
-    [InlineData("changes", "/changes?tenant=tenant_abc&days=7", "#changes")]
-    [InlineData("playbook-breach", "/playbooks/breach?tenant=tenant_abc&hours=48", "#unusual tr[data-consumer='cons_partner_fin']")]
-    [InlineData("playbook-cost-spike", "/playbooks/cost-spike?tenant=tenant_abc&days=14", "#runaways tr[data-consumer='cons_reporting']")]
-    [InlineData("review", "/review?tenant=tenant_abc", "#review-days")]
-    [InlineData("incidents", "/incidents?tenant=tenant_abc", "#incident-title")]
-    [InlineData("retention", "/retention?tenant=tenant_abc", "#retention-policy")]
-    [InlineData("destinations", "/destinations?tenant=tenant_abc", "#destination-add")]
-    [InlineData("alerts", "/alerts?tenant=tenant_abc&days=7", "#alert-history tr[data-rule-type='brute_force'][data-key='key_live_4f2a']")]
+    [MemberData(nameof(DemoPages.All), MemberType = typeof(DemoPages))]
     public async Task Every_page_opens_on_the_demo_data(string name, string url, string selector)
     {
         var page = await OpenAsync(await app.SignedInPageAsync(), url);
