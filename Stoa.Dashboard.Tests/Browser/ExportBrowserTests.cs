@@ -7,19 +7,34 @@ namespace Stoa.Dashboard.Tests.Browser;
 /// <summary>An operator issues a client its access; the client signs in with the link and downloads its own records.</summary>
 public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    private async Task<string> IssueClientLinkAsync(string consumer)
+    private async Task<string> IssueClientLinkAsync(string consumer, string? find = null)
     {
         var page = await app.SignedInPageAsync();
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await page.GotoAsync($"{app.BaseUrl}/access?tenant=tenant_abc&days=14");
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        if (find is not null) await page.FillAsync("#access-consumers-find", find); // by name: the gateway's name for it
         await page.ClickAsync("#access-consumers");
+        if (find is not null) await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(1);
         await page.ClickAsync($".mud-popover-open .mud-list-item:has-text('{consumer}')");
         await page.Keyboard.PressAsync("Escape");
         await page.FillAsync("#access-name", "Acme auditors");
         await page.ClickAsync("#access-issue");
         var link = await page.Locator("#access-link").InnerTextAsync();
         Assert.Contains("/signin/link?code=", link);
-        Assert.Contains(consumer, await page.Locator("#access-list").InnerTextAsync());
+        await page.ClickAsync("#access-copy-link");
+        await page.Locator(".mud-snackbar", new() { HasText = "Link copied" }).WaitForAsync();
+        Assert.Equal(link, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+        await page.ClickAsync("#access-copy-token");
+        await page.Locator(".mud-snackbar", new() { HasText = "Token copied" }).WaitForAsync();
+        Assert.Equal(await page.Locator("#access-token").InnerTextAsync(), await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+
+        await page.FillAsync("#access-find", "acme auditors");
+        var issued = page.Locator("#access-list tbody tr", new() { HasText = consumer }).First;
+        await issued.WaitForAsync();
+        if (find is not null) Assert.Contains(find, await issued.InnerTextAsync()); // the consumer's name beside its id
+        await page.FillAsync("#access-find", "nobody-by-this-name");
+        await page.Locator("#access-none").WaitForAsync();
         await app.ScreenshotAsync(page, "client-access");
         await page.Context.CloseAsync();
         return link;
@@ -101,7 +116,7 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
     [Fact]
     public async Task A_revoked_access_ends_the_clients_session_and_link()
     {
-        var link = await IssueClientLinkAsync("cons_acme_erp");
+        var link = await IssueClientLinkAsync("cons_acme_erp", find: "acme-erp-sync");
         var client = await (await app.Browser.NewContextAsync()).NewPageAsync();
         await client.GotoAsync(link);
         await client.WaitForURLAsync("**/export?**");
@@ -110,7 +125,12 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         await operatorPage.GotoAsync($"{app.BaseUrl}/access?tenant=tenant_abc");
         await operatorPage.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
         var row = operatorPage.Locator("#access-list tr[data-status='active']", new() { HasText = "cons_acme_erp" }).First;
+        var token = await row.GetAttributeAsync("data-token");
         await row.Locator(".revoke").ClickAsync();
+        await operatorPage.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync(); // asked first: cancelling keeps it
+        await Assertions.Expect(operatorPage.Locator($"#access-list tr[data-token='{token}']")).ToHaveAttributeAsync("data-status", "active");
+        await row.Locator(".revoke").ClickAsync();
+        await operatorPage.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await operatorPage.Locator("#access-list tr[data-status='revoked']", new() { HasText = "cons_acme_erp" }).First.WaitForAsync();
 
         await client.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc");

@@ -22,7 +22,7 @@ public sealed class EntraGrantsPanelTests : StoreTestContext
     {
         await StoreAsync("t1", Make.Request(StoaApp.Epoch.AddHours(-1), "cons_a"));
         var cut = Render<EntraGrantsPanel>(ps => ps.Add(p => p.Caller, EntraApp.GrantingOperator).Add(p => p.Tenant, "t1")
-            .Add(p => p.KnownConsumers, ["cons_a"]));
+            .Add(p => p.KnownConsumers, [new Stoa.Dashboard.Model.KnownConsumer("cons_a", "Acme ERP")]));
 
         cut.Find("input#grant-subject").Change("Carla@Contoso.example");
         cut.Find("#grant-add").Click();
