@@ -51,6 +51,7 @@ public static class StoaExtensions
         services.AddSingleton<TenantAccess>();
         services.AddSingleton<ExportAudit>();
         services.AddSingleton<ExportGate>();
+        services.AddSingleton<ExportDownloads>();
         services.AddSingleton<AdminActions>();
         services.AddSingleton<Stoa.Dashboard.Model.Incidents>();
         services.AddSingleton<ClientAccess>();

@@ -69,7 +69,7 @@ public sealed class SessionSafetyTests(StoaApp app) : IClassFixture<StoaApp>
 
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get($"/v1/audit/{tenant}/export/csv", "same-origin"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Get($"/v1/audit/{tenant}", null))).StatusCode); // not a browser
-        var exports = (await ExportRecordsAsync(tenant)).Where(d => (string?)d["status"] == "started").ToList();
+        var exports = (await app.ExportRecordsAsync(tenant)).Where(d => (string?)d["status"] == "started").ToList();
         Assert.Single(exports); // the same-origin one only
     }
 
@@ -90,7 +90,7 @@ public sealed class SessionSafetyTests(StoaApp app) : IClassFixture<StoaApp>
 
         var csv = await client.GetByteArrayAsync($"/v1/audit/{tenant}/export/csv");
 
-        var records = await ExportRecordsAsync(tenant);
+        var records = await app.ExportRecordsAsync(tenant);
         var started = Assert.Single(records, d => (string?)d["status"] == "started");
         var completed = Assert.Single(records, d => (string?)d["status"] == "completed");
         Assert.Equal((string?)started["export_id"], (string?)completed["export_id"]);
@@ -119,20 +119,12 @@ public sealed class SessionSafetyTests(StoaApp app) : IClassFixture<StoaApp>
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (aborted is null && DateTime.UtcNow < deadline) // the record is written as the server notices the client left
         {
-            aborted = (await ExportRecordsAsync(tenant)).SingleOrDefault(d => (string?)d["status"] == "aborted");
+            aborted = (await app.ExportRecordsAsync(tenant)).SingleOrDefault(d => (string?)d["status"] == "aborted");
             if (aborted is null) await Task.Delay(50);
         }
         Assert.NotNull(aborted);
         Assert.InRange((long)aborted["bytes"]!, 1, 6000 * 200);
         Assert.InRange((long)aborted["rows"]!, 1, 5999);
         Assert.Null((string?)aborted["sha256"]);
-    }
-
-    private async Task<List<JsonNode>> ExportRecordsAsync(string tenant)
-    {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
-        var details = await db.Security(new AuditScope(tenant, null)).Where(s => s.Type == "admin_action" && s.Target.StartsWith("export:"))
-            .Select(s => s.Details!).ToListAsync();
-        return details.Select(d => JsonNode.Parse(d)!).ToList();
     }
 }

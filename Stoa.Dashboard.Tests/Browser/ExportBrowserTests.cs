@@ -1,5 +1,7 @@
 using ClosedXML.Excel;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Stoa.Dashboard.Export;
 using Stoa.Dashboard.Tests.Support;
 
 namespace Stoa.Dashboard.Tests.Browser;
@@ -111,6 +113,25 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         var result = await page.Locator("#chain-check-result").InnerTextAsync();
         Assert.StartsWith("Intact:", result);
         Assert.Contains("events checked", result);
+    }
+
+    [Fact]
+    public async Task A_busy_tenant_is_retried_by_itself_then_the_browser_saves_the_file_and_the_page_counts_its_rows()
+    {
+        var page = await app.SignedInPageAsync();
+        await page.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc&days=14&format=xlsx");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        var expected = long.Parse((await page.GetAttributeAsync("#export-rows", "data-rows"))!);
+
+        var gate = app.Services.GetRequiredService<ExportGate>();
+        var held = new[] { gate.TryEnter("tenant_abc")!, gate.TryEnter("tenant_abc")! }; // two exports already running
+        await page.ClickAsync("#export-download");
+        await Assertions.Expect(page.Locator("#export-retry")).ToContainTextAsync("Trying again in");
+        var download = page.WaitForDownloadAsync(new() { Timeout = 60_000 });
+        foreach (var slot in held) slot.Dispose();
+
+        Assert.EndsWith(".xlsx", (await download).SuggestedFilename);
+        await Assertions.Expect(page.Locator("#export-result")).ToContainTextAsync($"{expected:N0} rows");
     }
 
     [Fact]

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Auth;
+using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Tests.Support;
 
@@ -59,6 +61,15 @@ public class StoaApp : WebApplicationFactory<Program>
         {
             ["token"] = secret, ["returnUrl"] = returnUrl, ["__RequestVerificationToken"] = antiforgery,
         }));
+    }
+
+    /// <summary>The tenant's export records (admin actions on <c>export:…</c>): their details, started and ended.</summary>
+    public async Task<List<System.Text.Json.Nodes.JsonNode>> ExportRecordsAsync(string tenant)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
+        var details = await db.Security(new AuditScope(tenant, null)).Where(s => s.Type == "admin_action" && s.Target.StartsWith("export:"))
+            .Select(s => s.Details!).ToListAsync();
+        return details.Select(d => System.Text.Json.Nodes.JsonNode.Parse(d)!).ToList();
     }
 
     protected override void Dispose(bool disposing)

@@ -36,6 +36,7 @@ public static class ParameterDocs
         ["layer"] = "Which records: requests, security or business.",
         ["archived"] = "include: also the window's archived days, streamed from the archive files.",
         ["incident_id"] = "Operators: put this export on that incident's timeline.",
+        ["download_ticket"] = "The dashboard's own downloads: a ticket its page opened to follow and cancel this download. Scripts leave it out.",
         ["from_seq"] = "First seq of the range to check.",
         ["to_seq"] = "Last seq of the range to check.",
         ["tenant"] = "The tenant (when the path does not name it).",

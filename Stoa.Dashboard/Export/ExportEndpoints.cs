@@ -18,7 +18,7 @@ public static class ExportEndpoints
     /// </summary>
     /// <summary>What an export is asked for: its layer and that layer's filters, its order, archived days or not, an incident to put it on.</summary>
     private sealed record ExportQuery(string Layer, bool Ascending, bool WithArchive, RequestFilter? Requests, SecurityFilter? Security,
-        BusinessFilter? Business, long? IncidentId);
+        BusinessFilter? Business, long? IncidentId, string? DownloadTicket);
 
     private static readonly Func<QueryReader, ExportQuery> Query = q =>
     {
@@ -32,7 +32,9 @@ public static class ExportEndpoints
             layer == "security" || q.IsEmpty ? q.SecurityFilter() : null,
             layer == "business" || q.IsEmpty ? q.BusinessFilter() : null,
             // An export made for an incident (an operator's, of that tenant) goes on the incident's timeline too.
-            q.Integer("incident_id", 1, long.MaxValue));
+            q.Integer("incident_id", 1, long.MaxValue),
+            // The dashboard's own downloads: the page follows the download under this ticket (ExportDownloads).
+            q.Text("download_ticket", 64));
     };
 
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
@@ -46,7 +48,8 @@ public static class ExportEndpoints
             var q = new QueryReader(http.Request.Query, clock);
             var exportFormat = ExportFormats.Parse(format);
             if (exportFormat is null) q.Problem("format", $"'{format}' is not one of {string.Join(", ", ExportFormats.Names)}.");
-            var (layer, ascending, withArchive, requests, security, business, incidentId) = Query(q);
+            var (layer, ascending, withArchive, requests, security, business, incidentId, ticket) = Query(q);
+            var download = http.RequestServices.GetRequiredService<ExportDownloads>().Claim(ticket, Caller.From(http.User).Name);
             if (withArchive && !ascending) q.Problem("archived", "Archived days are exported oldest first: leave out order=desc.");
             if (withArchive && exportFormat == ExportFormat.Bundle)
                 q.Problem("archived", "A bundle proves the hot rows; each archive file has its own signed manifest (download them from the archive).");
@@ -60,7 +63,11 @@ public static class ExportEndpoints
                 _ => Job(requests!, f => f.Window, (IQueryable<RequestEvent> rows, RequestFilter f) => rows.Where(EventRules.Visible<RequestEvent>(scope)).Filter(f), "logs", Archived),
             };
             q.RejectUnknown();
-            if (q.Problems.Count > 0) return ApiProblems.InvalidQuery(q.Problems);
+            if (q.Problems.Count > 0)
+            {
+                download?.Finish(new DownloadEnd(400, string.Join(" ", q.Problems.Select(p => $"{p.Parameter}: {p.Message}"))));
+                return ApiProblems.InvalidQuery(q.Problems);
+            }
             if (incidentId is { } incident
                 && (await http.RequestServices.GetRequiredService<Incidents>().GetAsync(Caller.From(http.User), incident))?.Incident.TenantId != scope.TenantId)
                 return ApiProblems.InvalidQuery([new QueryProblem("incident_id", $"The tenant has no incident {incidentId} that this caller works.")]);
@@ -69,6 +76,7 @@ public static class ExportEndpoints
             if (slot is null)
             {
                 http.RequestServices.GetRequiredService<Operations.StoaMetrics>().ExportRejected();
+                download?.Finish(new DownloadEnd(429, "Two exports of this tenant are already running.", ExportGate.RetryAfterSeconds));
                 return ApiProblems.RetryLater(http, 429, ExportGate.RetryAfterSeconds, "Too many exports",
                     $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
             }
@@ -78,7 +86,7 @@ public static class ExportEndpoints
                 await using var db = await store.CreateDbContextAsync(http.RequestAborted);
                 await ArchiveNotice.AddHeaderAsync(http, db, scope, layer, job.Window);
             }
-            return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId);
+            return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId, download);
         }).WithQuery(Query).AnswersFiles(Enum.GetValues<ExportFormat>().Select(f => ExportFormats.ContentType(f).Split(';')[0]).ToArray());
         return api;
     }
@@ -92,7 +100,7 @@ public static class ExportEndpoints
     private sealed record ExportJob(TimeWindow Window, string ArrayName, ExportRows Rows);
 
     private sealed class ExportResult(IDisposable slot, AuditScope scope, string layer, ExportFormat format, bool ascending,
-        ExportJob job, string queryString, long? incidentId) : IResult
+        ExportJob job, string queryString, long? incidentId, ExportDownload? download) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
@@ -123,19 +131,28 @@ public static class ExportEndpoints
                 return;
             }
             if (format != ExportFormat.Bundle) await SignChainAsync(services, scope.TenantId);
-            var progress = new ExportProgress();
+            var progress = download?.Progress ?? new ExportProgress();
+            // Cancelled from the page: the connection is cut, so the browser keeps no file that looks whole.
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, download?.Cancelled ?? CancellationToken.None);
             var header = new ExportHeader(scope.TenantId, layer, scope.Consumers?.Order().ToList(), job.Window, exportedAt, job.ArrayName);
             ExportOutcome? outcome = null;
             try
             {
                 outcome = format == ExportFormat.Bundle
                     ? await services.GetRequiredService<BundleWriter>().WriteAsync(http.Response.Body, db, header, job.Rows,
-                        new BundleClaims(queryString.TrimStart('?'), Unfiltered(scope, http.Request.Query)), progress, http.RequestAborted)
+                        new BundleClaims(queryString.TrimStart('?'), Unfiltered(scope, http.Request.Query)), progress, cancel.Token)
                     : await ExportStreamer.WriteAsync(http.Response.Body, format, header, job.Rows.InTimeOrder(db, ascending, long.MaxValue),
-                        ExportColumns.Of(job.Rows.Kind), progress, http.RequestAborted);
+                        ExportColumns.Of(job.Rows.Kind), progress, cancel.Token);
+            }
+            catch (OperationCanceledException) when (download?.Cancelled.IsCancellationRequested == true)
+            {
+                http.Abort();
             }
             finally
             {
+                download?.Finish(outcome is null
+                    ? new DownloadEnd(499, $"Stopped after {progress.RowsSent:N0} rows; the browser keeps no partial file.", Rows: progress.RowsSent, Bytes: progress.BytesSent)
+                    : new DownloadEnd(200, fileName, Rows: outcome.Rows, Bytes: outcome.Bytes));
                 await audit.EndedAsync(record, outcome, progress);
                 if (incidentId is { } incident)
                     await services.GetRequiredService<Incidents>().AddAsync(record.Caller, incident, "export",
