@@ -134,6 +134,19 @@ public sealed class DashboardViewTests
     }
 
     [Fact]
+    public void On_a_log_scale_the_series_stand_side_by_side_with_a_tick_a_power_of_ten()
+    {
+        var view = Parse("?tenant=a");
+        var start = new DateTimeOffset(2026, 3, 10, 3, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var series = new[] { new ChartSeries("auth_failed", "#f00", [3_200]), new ChartSeries("key_revoked", "#00f", [4]) };
+        var log = ChartTraces.Frame([start], series, view, "events", logScale: true);
+        Assert.Equal(Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log, log.YAxis[0].Type);
+        Assert.Equal(Plotly.Blazor.LayoutLib.BarModeEnum.Group, log.BarMode);
+        Assert.Equal("events (log scale)", log.YAxis[0].Title.Text);
+        Assert.Equal(Plotly.Blazor.LayoutLib.BarModeEnum.Stack, ChartTraces.Frame([start], series, view, "events").BarMode);
+    }
+
+    [Fact]
     public void Buckets_are_round_and_about_sixty_to_a_window()
     {
         Assert.Equal(60_000, Buckets.WidthFor(0, 3_600_000));

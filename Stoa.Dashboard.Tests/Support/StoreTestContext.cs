@@ -51,6 +51,7 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Stoa.Dashboard.Alerts.AlertEvaluator>();
         Services.AddSingleton<Stoa.Dashboard.Demo.DemoData>();
         Services.AddSingleton<Stoa.Dashboard.Live.LiveFeed>();
+        Services.AddSingleton<Stoa.Dashboard.Export.ExportDownloads>();
         Services.AddSingleton<IOptions<StoaOptions>>(Microsoft.Extensions.Options.Options.Create(Options));
     }
 

@@ -65,7 +65,10 @@ public sealed record DashboardView(
     }
 
     /// <summary>A timestamp in the view's zone, to the millisecond, naming the zone.</summary>
-    public string Time(long unixMs) => Local(unixMs).ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + " " + ZoneName;
+    public string Time(long unixMs) => CellTime(unixMs) + " " + ZoneName;
+
+    /// <summary>The same in a table whose column header names the zone once ("Time (UTC)"): not again in every row.</summary>
+    public string CellTime(long unixMs) => Local(unixMs).ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The window as the app bar shows it: "Mar 10 03:00 → Mar 11 12:00 UTC", with the years when

@@ -32,15 +32,17 @@ public static class ChartTraces
     /// <summary>
     /// The chart's frame: x over the buckets' span (so an empty chart still reads as this window,
     /// not Plotly's "Jan 2000"), y from zero in whole numbers (a step of one under ten), and no
-    /// background of its own, so it takes the page's, light or dark.
+    /// background of its own, so it takes the page's, light or dark. On a log scale the series stand
+    /// side by side (stacked heights mean nothing there), so 3,200 of one type do not flatten 4 of another.
     /// </summary>
-    public static Plotly.Blazor.Layout Frame(IReadOnlyList<long> bucketStartsMs, IEnumerable<ChartSeries> series, DashboardView view, string yTitle)
+    public static Plotly.Blazor.Layout Frame(IReadOnlyList<long> bucketStartsMs, IEnumerable<ChartSeries> series, DashboardView view, string yTitle,
+        bool logScale = false)
     {
         var tallest = bucketStartsMs.Select((_, i) => series.Sum(s => s.Values[i])).DefaultIfEmpty(0).Max();
         var width = bucketStartsMs.Count > 1 ? bucketStartsMs[1] - bucketStartsMs[0] : 60_000;
         return new Plotly.Blazor.Layout
         {
-            BarMode = Plotly.Blazor.LayoutLib.BarModeEnum.Stack,
+            BarMode = logScale ? Plotly.Blazor.LayoutLib.BarModeEnum.Group : Plotly.Blazor.LayoutLib.BarModeEnum.Stack,
             Height = 260,
             Margin = new Plotly.Blazor.LayoutLib.Margin { T = 10, B = 40, L = 50, R = 10 },
             PaperBgColor = "rgba(0,0,0,0)",
@@ -56,14 +58,22 @@ public static class ChartTraces
             ],
             YAxis =
             [
-                new Plotly.Blazor.LayoutLib.YAxis
-                {
-                    Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle },
-                    RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero,
-                    Range = tallest == 0 ? [0, 1] : null,
-                    DTick = tallest < 10 ? 1 : null,
-                    TickFormat = ",d",
-                },
+                logScale
+                    ? new Plotly.Blazor.LayoutLib.YAxis
+                    {
+                        Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = $"{yTitle} (log scale)" },
+                        Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Log,
+                        DTick = 1, // one tick a power of ten: 1, 10, 100, 1,000
+                        TickFormat = ",d",
+                    }
+                    : new Plotly.Blazor.LayoutLib.YAxis
+                    {
+                        Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle },
+                        RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero,
+                        Range = tallest == 0 ? [0, 1] : null,
+                        DTick = tallest < 10 ? 1 : null,
+                        TickFormat = ",d",
+                    },
             ],
         };
     }

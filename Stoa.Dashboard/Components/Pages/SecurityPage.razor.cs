@@ -9,7 +9,7 @@ namespace Stoa.Dashboard.Components.Pages;
 public sealed partial class SecurityPage
 {
     private const int PageSize = 100;
-    private static readonly string[] Palette = ["#ef5350", "#ffa726", "#ab47bc", "#42a5f5", "#26a69a", "#8d6e63", "#78909c"];
+    private static readonly string[] Palette = ["#ef5350", "#ffa726", "#ab47bc", "#42a5f5", "#26a69a", "#8d6e63", "#78909c", "#5c6bc0"];
     private SecurityOverview? _overview;
     private IReadOnlyList<ChartSeries> _series = [];
     private List<SecurityEvent> _events = [];
@@ -25,6 +25,13 @@ public sealed partial class SecurityPage
     [SupplyParameterFromQuery] public string? Order { get; set; }
 
     private bool Ascending => Order == "asc";
+
+    /// <summary><c>scale=log</c>: the chart on a log scale, types side by side.</summary>
+    [SupplyParameterFromQuery] public string? Scale { get; set; }
+
+    private bool LogScale => Scale == "log";
+
+    private void SetLogScale(bool log) => Navigation.NavigateTo(WindowLink.WithFilter(Navigation, "scale", log ? "log" : null));
 
     protected override bool FollowsLive => true;
 
