@@ -384,22 +384,30 @@ public sealed class PhoneBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
     private const int Width = 390, Height = 844;
 
     [Theory]
-    [InlineData("triage", "/?tenant=tenant_abc&days=7")]
-    [InlineData("timeline", "/timeline?tenant=tenant_abc&hours=24")]
-    [InlineData("security", "/security?tenant=tenant_abc&days=7")]
-    [InlineData("live", "/live?tenant=tenant_abc")]
-    [InlineData("export", "/export?tenant=tenant_abc")]
-    [InlineData("alerts", "/alerts?tenant=tenant_abc&days=7")]
-    [InlineData("incidents", "/incidents?tenant=tenant_abc")]
-    [InlineData("destinations", "/destinations?tenant=tenant_abc")]
-    [InlineData("retention", "/retention?tenant=tenant_abc")]
-    [InlineData("access", "/access?tenant=tenant_abc")]
-    public async Task Every_app_bar_control_is_reachable_on_a_phone(string name, string url)
+    [MemberData(nameof(DemoPages.All), MemberType = typeof(DemoPages))]
+    public async Task Every_page_fits_a_phone_and_every_app_bar_control_is_reachable(string name, string url, string selector)
     {
         var page = await app.SignedInPageAsync(width: Width, height: Height);
         await page.GotoAsync(app.BaseUrl + url);
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
+        await page.WaitForSelectorAsync(selector);
         Assert.True(await page.EvaluateAsync<int>("document.querySelector('header.mud-appbar').scrollWidth") <= Width, "the app bar is wider than the phone");
+        // Nothing makes the page itself scroll sideways: wide tables scroll inside their own panel, or become cards.
+        var wide = await page.EvaluateAsync<string[]>($$"""
+            () => {
+                // Inside a panel that scrolls or clips on its own, or fixed to the screen (a closed drawer waits off it): not the page's width.
+                const clipped = e => {
+                    for (let p = e; p; p = p.parentElement) {
+                        if (getComputedStyle(p).position === 'fixed') return true;
+                        if (p !== e && getComputedStyle(p).overflowX !== 'visible') return p !== document.body && p !== document.documentElement;
+                    }
+                    return false;
+                };
+                return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > {{Width}} + 1 && !clipped(e))
+                    .slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right));
+            }
+            """);
+        Assert.True(wide.Length == 0, $"{name} is wider than the phone: {string.Join("; ", wide)}");
         foreach (var control in new[] { "#appbar-more", "#dark-mode", "#sign-out", "header button[aria-label='Menu']" })
             await Within(page.Locator(control).First, control);
 
@@ -408,6 +416,22 @@ public sealed class PhoneBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         foreach (var control in new[] { "#window-presets", "#window-custom", "#appbar-controls .mud-select" })
             await Within(page.Locator(control).First, control);
         await app.ScreenshotAsync(page, $"{name}-phone");
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_timeline_is_cards_that_show_what_happened_without_a_sideways_scroll()
+    {
+        var page = await app.SignedInPageAsync(width: Width, height: Height);
+        await page.GotoAsync($"{app.BaseUrl}/timeline?tenant=tenant_abc&from=2026-03-10T03:00:00Z&to=2026-03-10T04:00:00Z&tz=Europe/Paris");
+        var row = page.Locator("#event-stream tr[data-method='DELETE'][data-path='/api/documents/12345']");
+        await row.WaitForAsync();
+        var what = row.Locator("td[data-label='What']");
+        var box = await what.BoundingBoxAsync();
+        Assert.True(box!.X >= 0 && box.X + box.Width <= Width, $"'What' is at {box.X}..{box.X + box.Width}");
+        Assert.Contains("12345", await what.InnerTextAsync());
+        Assert.False(await page.Locator("#event-stream thead").IsVisibleAsync()); // the zone is said once, above the cards
+        Assert.Equal("Times in Europe/Paris", await page.Locator("#event-stream").GetAttributeAsync("data-caption"));
+        await app.ScreenshotAsync(page, "timeline-phone-cards");
     }
 
     [Fact]
