@@ -4,7 +4,8 @@ namespace Stoa.Dashboard.Tests.Browser;
 
 /// <summary>
 /// axe-core (4.14.1 from npm, vendored in <c>Browser/axe/</c> under its MPL-2.0 licence) run in Chromium on every page of the demo,
-/// in the light and the dark theme: no serious or critical WCAG 2.1 A/AA violation.
+/// in the light and the dark theme, on a desktop and on a phone: no serious or critical WCAG 2.1 A/AA violation. Each view is
+/// photographed into <c>artifacts/screenshots/pages/</c> (<c>tools/update-screenshots.sh</c> copies them to <c>docs/screenshots/</c>).
 /// </summary>
 public sealed class AccessibilityBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
@@ -34,11 +35,24 @@ public sealed class AccessibilityBrowserTests(BrowserApp app) : IClassFixture<Br
             await page.WaitForSelectorAsync(selector);
             await page.WaitForFunctionAsync("document.title !== ''"); // the interactive head outlet writes it again once connected
             await page.Locator($"#dark-mode[data-dark='{(scheme == ColorScheme.Dark ? "true" : "false")}']").WaitForAsync();
+            await page.WaitForFunctionAsync("!document.querySelector(\".time-chart[data-drawn='false']\")"); // charts drawn, not their skeletons
             await page.AddStyleTagAsync(new() { Content = NoTransitions });
             await page.AddScriptTagAsync(new() { Path = AxeScript });
 
-            var violations = await page.EvaluateAsync<string>(RunAxe);
-            Assert.True(violations == "[]", $"{name} ({scheme}): {violations}");
+            var theme = scheme == ColorScheme.Dark ? "dark" : "light";
+            foreach (var (device, width, height) in new[] { ("desktop", 1440, 900), ("phone", 390, 844) })
+            {
+                await page.SetViewportSizeAsync(width, height);
+                await page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"); // laid out again
+                var violations = await page.EvaluateAsync<string>(RunAxe);
+                Assert.True(violations == "[]", $"{name} ({device}, {theme}): {violations}");
+                await page.ScreenshotAsync(new PageScreenshotOptions
+                {
+                    Path = Path.Combine(BrowserApp.ScreenshotFolder, "pages", $"{name}-{device}-{theme}.jpg"),
+                    Type = ScreenshotType.Jpeg,
+                    Quality = 70,
+                });
+            }
             await page.Context.CloseAsync();
         }
     }

@@ -22,3 +22,27 @@ window.stoa = {
         setTimeout(() => frame.remove(), 3600000);
     },
 };
+
+// A table wider than the screen (a phone) scrolls sideways inside its container: such a container takes the keyboard's
+// focus and is named, so it can be scrolled without a mouse (WCAG's scrollable-region-focusable). Checked whenever the
+// page's layout or content changes.
+(() => {
+    const mark = () => document.querySelectorAll(".mud-table-container").forEach(container => {
+        const wide = container.scrollWidth > container.clientWidth + 1;
+        if (wide && !container.hasAttribute("tabindex")) {
+            container.tabIndex = 0;
+            container.setAttribute("role", "region");
+            container.setAttribute("aria-label", "Table, scrolls sideways");
+        } else if (!wide && container.getAttribute("aria-label") === "Table, scrolls sideways") {
+            ["tabindex", "role", "aria-label"].forEach(a => container.removeAttribute(a));
+        }
+    });
+    let queued = false;
+    const soon = () => { if (!queued) { queued = true; requestAnimationFrame(() => { queued = false; mark(); }); } };
+    const start = () => {
+        new ResizeObserver(soon).observe(document.documentElement);
+        new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
+        soon();
+    };
+    if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+})();
