@@ -20,6 +20,7 @@ public static class LiveBenchmark
     public static async Task RunAsync(Workspace workspace, BenchOptions options, Results results)
     {
         var token = await workspace.RunCommandAsync("tokens", "create", "--role", "operator", "--name", "bench-live");
+        workspace.Settings["Stoa__Telemetry__Prometheus"] = "true"; // the server's own commit→send histogram, read below
         using var server = await workspace.StartServerAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -75,6 +76,10 @@ public static class LiveBenchmark
         results.Add($"live: ingest→subscriber p50 ({options.EventsPerSecond:N0} ev/s, {options.Subscribers} subs)", Percentile(sorted, 0.50), "ms", Percentile(ingestSorted, 0.50), "ingest call p50 (HTTP + durable commit)");
         results.Add($"live: ingest→subscriber p99 ({options.EventsPerSecond:N0} ev/s, {options.Subscribers} subs)", Percentile(sorted, 0.99), "ms", Percentile(ingestSorted, 0.99), "ingest call p99 (HTTP + durable commit)");
         results.Add("live: events delivered to subscribers", received, "events", expected, "events sent × subscribers");
+        // Measured inside the server: from the commit to the send to each connection (the bucket the percentile falls in).
+        var sinceCommit = await HistogramAsync(http, "stoa_live_delivery_duration_seconds_bucket");
+        results.Add("live: commit→send p50, server side (bucket upper bound)", Bucket(sinceCommit, 0.50) * 1000, "ms", Percentile(sorted, 0.50), "ingest→subscriber p50, client side");
+        results.Add("live: commit→send p99, server side (bucket upper bound)", Bucket(sinceCommit, 0.99) * 1000, "ms", Percentile(sorted, 0.99), "ingest→subscriber p99, client side");
 
         Console.WriteLine($"An hour's worth of tail: {options.HourEvents:N0} events (1% 5xx) with the subscribers on 5xx…");
         foreach (var connection in connections) await connection.InvokeAsync("Subscribe", Tenant, new { status_class = 5 });
@@ -126,6 +131,21 @@ public static class LiveBenchmark
         using var response = await http.PostAsync($"/v1/audit/{Tenant}/events", new StringContent(body, Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
     }
+
+    /// <summary>A histogram's cumulative buckets (upper bound, count) from the server's Prometheus endpoint.</summary>
+    private static async Task<List<(double Le, double Count)>> HistogramAsync(HttpClient http, string name)
+    {
+        var text = await http.GetStringAsync("/metrics");
+        return text.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal))
+            .Select(l => (Le: System.Text.RegularExpressions.Regex.Match(l, "le=\"([^\"]+)\"").Groups[1].Value, Count: l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0]))
+            .Select(b => (b.Le == "+Inf" ? double.PositiveInfinity : double.Parse(b.Le, System.Globalization.CultureInfo.InvariantCulture),
+                double.Parse(b.Count, System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderBy(b => b.Item1).ToList();
+    }
+
+    /// <summary>The upper bound of the bucket holding the p-th quantile.</summary>
+    private static double Bucket(List<(double Le, double Count)> buckets, double p) =>
+        buckets.Count == 0 ? double.NaN : buckets.First(b => b.Count >= p * buckets[^1].Count).Le;
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];

@@ -423,9 +423,10 @@ public sealed class PhoneBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
     {
         var page = await app.SignedInPageAsync(width: Width, height: Height);
         await page.GotoAsync($"{app.BaseUrl}/timeline?tenant=tenant_abc&from=2026-03-10T03:00:00Z&to=2026-03-10T04:00:00Z&tz=Europe/Paris");
+        await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached }); // the interactive page, not the prerendered one
         var row = page.Locator("#event-stream tr[data-method='DELETE'][data-path='/api/documents/12345']");
-        await row.WaitForAsync();
         var what = row.Locator("td[data-label='What']");
+        await what.WaitForAsync();
         var box = await what.BoundingBoxAsync();
         Assert.True(box!.X >= 0 && box.X + box.Width <= Width, $"'What' is at {box.X}..{box.X + box.Width}");
         Assert.Contains("12345", await what.InnerTextAsync());

@@ -99,9 +99,11 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
     }
 
     [Fact]
-    public async Task An_ingested_event_reaches_a_subscriber_in_the_apis_json_with_its_seq()
+    public async Task An_ingested_event_reaches_a_subscriber_in_the_apis_json_with_its_seq_and_its_delay_since_the_commit_is_measured()
     {
         var tenant = StoaApp.NewTenant();
+        using var sinceCommit = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<double>(
+            app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Stoa.Dashboard.Operations.StoaMetrics.Name, "stoa.live.delivery.duration");
         var (secret, _) = await app.TokenAsync(Roles.Operator, [tenant]);
         var ingest = await app.OperatorAsync(tenant);
         var (connection, received) = await app.ConnectAsync(secret);
@@ -115,6 +117,8 @@ public sealed class HubTests(LiveApp app) : IClassFixture<LiveApp>
         Assert.Equal(503, e.GetProperty("status_code").GetInt32());
         Assert.Equal(1, e.GetProperty("seq").GetInt64()); // the same permanent number the REST API gives it
         Assert.Contains("→ 503", TailCommand.Line(e));
+        await sinceCommit.WaitForMeasurementsAsync(1, Patience);
+        Assert.InRange(sinceCommit.LastMeasurement!.Value, 0, Patience.TotalSeconds); // seconds from the commit to the send
         await connection.DisposeAsync();
     }
 

@@ -78,6 +78,8 @@ public sealed class EventWriter(IDbContextFactory<AuditDbContext> factory, Sqlit
             using var inserts = new KindInserts(connection);
             written = group.Where(pending => TryWriteInSavepoint(connection, transaction, inserts, pending)).ToList();
             transaction.Commit();
+            var committedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (var pending in written) pending.Committed!.CommittedAt = committedAt;
         }
         catch (Exception e)
         {
@@ -289,4 +291,7 @@ public sealed record CommittedBatch(string TenantId)
 
     /// <summary>The tenant's chain head after the last of them.</summary>
     public byte[] Head { get; set; } = [];
+
+    /// <summary>When the commit returned (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): the live tail's latency counts from here.</summary>
+    public long CommittedAt { get; set; }
 }

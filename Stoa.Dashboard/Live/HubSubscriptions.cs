@@ -44,10 +44,10 @@ public sealed class HubSubscriptions
     public void Subscribe(string connectionId, AuditScope scope, LiveFilter filter)
     {
         if (!_watchers.TryGetValue(connectionId, out var watcher)) return;
-        watcher.Watch(scope.TenantId, _feed.Subscribe(scope, events =>
+        watcher.Watch(scope.TenantId, _feed.Subscribe(scope, (events, committedAt) =>
         {
             var matching = events.Where(filter.Matches).ToList();
-            if (matching.Count > 0) watcher.Enqueue(matching);
+            if (matching.Count > 0) watcher.Enqueue(new Outgoing(matching, committedAt));
         }));
     }
 
@@ -61,6 +61,9 @@ public sealed class HubSubscriptions
         if (_watchers.TryRemove(connectionId, out var watcher)) watcher.Dispose();
     }
 
+    /// <summary>Events for one connection, and when their batch committed.</summary>
+    private sealed record Outgoing(List<AuditEvent> Events, long CommittedAt);
+
     private sealed class Watcher : IDisposable
     {
         private readonly IHubContext<AuditHub> _hub;
@@ -68,7 +71,7 @@ public sealed class HubSubscriptions
         private readonly ILogger _logger;
         private readonly ConcurrentDictionary<string, IDisposable> _subscriptions = new();
         // Bounded: a client that cannot keep up loses its oldest undelivered batches, never the server's memory.
-        private readonly Channel<List<AuditEvent>> _outbox;
+        private readonly Channel<Outgoing> _outbox;
         private readonly Task _pump;
 
         public Watcher(HubCallerContext connection, string tokenId, IHubContext<AuditHub> hub, StoaMetrics metrics, ILogger logger)
@@ -78,8 +81,8 @@ public sealed class HubSubscriptions
             _hub = hub;
             _metrics = metrics;
             _logger = logger;
-            _outbox = Channel.CreateBounded<List<AuditEvent>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-                dropped => metrics.LiveDropped(dropped.Count));
+            _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+                dropped => metrics.LiveDropped(dropped.Events.Count));
             _pump = PumpAsync();
         }
 
@@ -97,16 +100,16 @@ public sealed class HubSubscriptions
             if (_subscriptions.TryRemove(tenantId, out var subscription)) subscription.Dispose();
         }
 
-        public void Enqueue(List<AuditEvent> events) => _outbox.Writer.TryWrite(events);
+        public void Enqueue(Outgoing outgoing) => _outbox.Writer.TryWrite(outgoing);
 
         private async Task PumpAsync()
         {
-            await foreach (var events in _outbox.Reader.ReadAllAsync())
+            await foreach (var (events, committedAt) in _outbox.Reader.ReadAllAsync())
             {
                 try
                 {
                     await _hub.Clients.Client(Connection.ConnectionId).SendAsync(AuditHub.EventsMessage, ToJson(events));
-                    _metrics.LiveDelivered(events.Count);
+                    _metrics.LiveDelivered(events.Count, System.Diagnostics.Stopwatch.GetElapsedTime(committedAt));
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {

@@ -27,7 +27,10 @@ public sealed class LiveFeed : IDisposable
 
     public int SubscriberCount => _subscriptions.Length;
 
-    public IDisposable Subscribe(AuditScope scope, Action<IReadOnlyList<AuditEvent>> onEvents)
+    public IDisposable Subscribe(AuditScope scope, Action<IReadOnlyList<AuditEvent>> onEvents) => Subscribe(scope, (events, _) => onEvents(events));
+
+    /// <param name="onEvents">Also given when the batch committed (a Stopwatch timestamp), for whoever measures delivery.</param>
+    public IDisposable Subscribe(AuditScope scope, Action<IReadOnlyList<AuditEvent>, long> onEvents)
     {
         var subscription = new Subscription(this, scope, onEvents);
         lock (_gate) _subscriptions = [.. _subscriptions, subscription];
@@ -51,7 +54,7 @@ public sealed class LiveFeed : IDisposable
             if (visible.Count == 0) continue;
             try
             {
-                subscription.OnEvents(visible);
+                subscription.OnEvents(visible, batch.CommittedAt);
             }
             catch (Exception e)
             {
@@ -66,10 +69,10 @@ public sealed class LiveFeed : IDisposable
 
     public void Dispose() => _writer.Committed -= Publish;
 
-    private sealed class Subscription(LiveFeed feed, AuditScope scope, Action<IReadOnlyList<AuditEvent>> onEvents) : IDisposable
+    private sealed class Subscription(LiveFeed feed, AuditScope scope, Action<IReadOnlyList<AuditEvent>, long> onEvents) : IDisposable
     {
         public AuditScope Scope => scope;
-        public Action<IReadOnlyList<AuditEvent>> OnEvents => onEvents;
+        public Action<IReadOnlyList<AuditEvent>, long> OnEvents => onEvents;
         public void Dispose() => feed.Unsubscribe(this);
     }
 }

@@ -22,7 +22,7 @@ public sealed class StoaMetrics
     private readonly Counter<long> _ingestEvents, _ingestBatches, _duplicates, _exportRows, _exportBytes, _exportRejections, _signIns;
     private readonly Counter<long> _liveDelivered, _liveDropped, _forwarded, _alertsFired;
     private readonly Histogram<int> _groupBatches;
-    private readonly Histogram<double> _commitSeconds, _exportSeconds;
+    private readonly Histogram<double> _commitSeconds, _exportSeconds, _liveSeconds;
     private readonly ConcurrentDictionary<string, string> _tenantTags = new();
     private readonly int _maxTenantTags;
 
@@ -36,6 +36,9 @@ public sealed class StoaMetrics
         _groupBatches = _meter.CreateHistogram<int>("stoa.write.group_size", "{batch}", "Batches one commit wrote (group commit).");
         _commitSeconds = _meter.CreateHistogram<double>("stoa.write.commit.duration", "s", "Time to write and commit one group, fsync included.");
         _liveDelivered = _meter.CreateCounter<long>("stoa.live.events.delivered", "{event}", "Events sent to hub connections.");
+        _liveSeconds = _meter.CreateHistogram<double>("stoa.live.delivery.duration", "s",
+            "From a batch's commit to its send to one hub connection (the live tail's own latency; the ingest call's is stoa.write.commit.duration and HTTP).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5] });
         _liveDropped = _meter.CreateCounter<long>("stoa.live.events.dropped", "{event}", "Events a hub connection too slow to keep up did not get (its oldest undelivered batches).");
         _exportRows = _meter.CreateCounter<long>("stoa.export.rows", "{row}", "Rows exported, by format.");
         _exportBytes = _meter.CreateCounter<long>("stoa.export.bytes", "By", "Bytes exported, by format.");
@@ -76,7 +79,11 @@ public sealed class StoaMetrics
     public void BatchNotStored(string tenantId, string outcome) =>
         _ingestBatches.Add(1, new("tenant", TenantTag(tenantId)), new("outcome", outcome));
 
-    public void LiveDelivered(int events) => _liveDelivered.Add(events);
+    public void LiveDelivered(int events, TimeSpan sinceCommit)
+    {
+        _liveDelivered.Add(events);
+        _liveSeconds.Record(sinceCommit.TotalSeconds);
+    }
 
     public void LiveDropped(int events) => _liveDropped.Add(events);
 
