@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
@@ -46,8 +47,8 @@ public sealed class HubSubscriptions
         if (!_watchers.TryGetValue(connectionId, out var watcher)) return;
         watcher.Watch(scope.TenantId, _feed.Subscribe(scope, (events, committedAt) =>
         {
-            var matching = events.Where(filter.Matches).ToList();
-            if (matching.Count > 0) watcher.Enqueue(new Outgoing(matching, committedAt));
+            var payload = EventsPayload.For(events, filter);
+            if (payload.Count > 0) watcher.Enqueue(new Outgoing(payload, committedAt));
         }));
     }
 
@@ -62,7 +63,7 @@ public sealed class HubSubscriptions
     }
 
     /// <summary>Events for one connection, and when their batch committed.</summary>
-    private sealed record Outgoing(List<AuditEvent> Events, long CommittedAt);
+    private sealed record Outgoing(EventsPayload Payload, long CommittedAt);
 
     private sealed class Watcher : IDisposable
     {
@@ -82,7 +83,7 @@ public sealed class HubSubscriptions
             _metrics = metrics;
             _logger = logger;
             _outbox = Channel.CreateBounded<Outgoing>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-                dropped => metrics.LiveDropped(dropped.Events.Count));
+                dropped => metrics.LiveDropped(dropped.Payload.Count));
             _pump = PumpAsync();
         }
 
@@ -104,12 +105,12 @@ public sealed class HubSubscriptions
 
         private async Task PumpAsync()
         {
-            await foreach (var (events, committedAt) in _outbox.Reader.ReadAllAsync())
+            await foreach (var (payload, committedAt) in _outbox.Reader.ReadAllAsync())
             {
                 try
                 {
-                    await _hub.Clients.Client(Connection.ConnectionId).SendAsync(AuditHub.EventsMessage, ToJson(events));
-                    _metrics.LiveDelivered(events.Count, System.Diagnostics.Stopwatch.GetElapsedTime(committedAt));
+                    await _hub.Clients.Client(Connection.ConnectionId).SendAsync(AuditHub.EventsMessage, payload);
+                    _metrics.LiveDelivered(payload.Count, System.Diagnostics.Stopwatch.GetElapsedTime(committedAt));
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -118,25 +119,54 @@ public sealed class HubSubscriptions
             }
         }
 
-        /// <summary>The events in the API's JSON, so a script reads the same fields from the hub as from the REST API.</summary>
-        private static JsonElement ToJson(List<AuditEvent> events)
-        {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartArray();
-                foreach (var e in events) EventJson.Write(w, e);
-                w.WriteEndArray();
-            }
-            using var document = JsonDocument.Parse(buffer.ToArray());
-            return document.RootElement.Clone();
-        }
-
         public void Dispose()
         {
             foreach (var subscription in _subscriptions.Values) subscription.Dispose();
             _subscriptions.Clear();
             _outbox.Writer.TryComplete();
         }
+    }
+}
+
+/// <summary>
+/// A batch's events for the connections watching with one filter, in the API's JSON (a script reads the same fields from the
+/// hub as from the REST API), serialised once however many connections send it: the first send writes it, the others copy it.
+/// Shared per published list (one per scope, <see cref="LiveFeed"/>) and filter.
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(EventsPayload.Writer))]
+public sealed class EventsPayload
+{
+    private static readonly ConditionalWeakTable<IReadOnlyList<AuditEvent>, ConcurrentDictionary<LiveFilter, EventsPayload>> Shared = new();
+    private readonly List<AuditEvent> _events;
+    private readonly Lazy<byte[]> _json;
+
+    private EventsPayload(List<AuditEvent> events)
+    {
+        _events = events;
+        _json = new Lazy<byte[]>(() =>
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartArray();
+                foreach (var e in _events) EventJson.Write(w, e);
+                w.WriteEndArray();
+            }
+            return buffer.ToArray();
+        });
+    }
+
+    public int Count => _events.Count;
+
+    public static EventsPayload For(IReadOnlyList<AuditEvent> published, LiveFilter filter) =>
+        Shared.GetOrCreateValue(published).GetOrAdd(filter, f => new EventsPayload(published.Where(f.Matches).ToList()));
+
+    private sealed class Writer : System.Text.Json.Serialization.JsonConverter<EventsPayload>
+    {
+        public override EventsPayload Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("The hub only sends events.");
+
+        public override void Write(Utf8JsonWriter writer, EventsPayload value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(value._json.Value, skipInputValidation: true);
     }
 }
