@@ -89,6 +89,29 @@ public sealed class TimelinePageTests : StoreTestContext
         Assert.DoesNotContain("9.9.9.9", cut.Find("#security-around").TextContent);
     }
 
+    [Theory]
+    [InlineData("&kind=security", 2, 0)] // the two security events; no request, so the chart is empty
+    [InlineData("&status_class=5", 1, 1)] // request-only filters leave security and business events out
+    [InlineData("&method=delete", 1, 1)] // the method as the API reads it, any case
+    [InlineData("&path_prefix=/api/a", 2, 2)]
+    [InlineData("&kind=request&status_class=4", 1, 1)]
+    public async Task The_filter_bar_narrows_the_stream_and_the_chart_as_the_live_tail_would(string query, int rows, int charted)
+    {
+        await SeedAsync();
+        var cut = RenderAt<TimelinePage>(Hour + query);
+        cut.WaitForAssertion(() => Assert.Equal(rows, cut.FindAll("#event-stream tbody tr").Count), TimeSpan.FromSeconds(10));
+        Assert.Equal(charted.ToString(), cut.Find("#timeline-histogram").GetAttribute("data-total"));
+    }
+
+    [Fact]
+    public async Task A_bad_filter_value_is_said_not_ignored()
+    {
+        await SeedAsync();
+        var cut = RenderAt<TimelinePage>(Hour + "&kind=bogus");
+        cut.WaitForAssertion(() => Assert.Contains("kind 'bogus' is not one of request, security, business.", cut.Find("#timeline-filter-problem").TextContent),
+            TimeSpan.FromSeconds(10));
+    }
+
     [Fact]
     public async Task Times_are_shown_in_the_chosen_zone()
     {

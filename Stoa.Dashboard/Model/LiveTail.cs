@@ -29,11 +29,17 @@ public sealed record LiveFilter(string? ConsumerId = null, int? StatusClass = nu
         return (new LiveFilter(consumerId, parsedClass, method?.ToUpperInvariant(), pathPrefix, parsedKind), null);
     }
 
+    /// <summary>
+    /// Whether events of a kind can match: the chosen kind only, and requests only once a request-only filter is set
+    /// (security and business events have no status, method or path).
+    /// </summary>
+    public bool Keeps(EventKind kind) =>
+        (Kind is null || Kind == kind) && (kind == EventKind.Request || StatusClass is null && Method is null && PathPrefix is null);
+
     public bool Matches(AuditEvent e)
     {
-        if (Kind is { } kind && e.Kind != kind) return false;
+        if (!Keeps(e.Kind)) return false;
         if (ConsumerId is { } consumer && !EventRules.Involves(e, consumer)) return false;
-        // Request-only filters leave security and business events out: they have no status, method or path.
         var request = e as RequestEvent;
         if (StatusClass is { } cls && request?.StatusCode / 100 != cls) return false;
         if (Method is { } method && request?.Method != method) return false;

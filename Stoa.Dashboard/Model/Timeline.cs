@@ -12,13 +12,18 @@ public sealed record HistogramBucket(long StartMs, long Status2xx, long Status3x
 public sealed record PathBreakdown(string Path, long Requests, long Errors, long Consumers);
 
 /// <summary>
-/// What the timeline narrows to: the events that involve one consumer (<see cref="EventRules"/>),
-/// and those whose text holds <see cref="Text"/> (any case): a request's path, consumer, request id
-/// or error; a security event's actor, target, id or details; a business event's resource, actor or request id.
+/// What the timeline narrows to: the live tail's filters (<see cref="LiveFilter"/>: the events that involve one consumer,
+/// <see cref="EventRules"/>; a kind; a request's status class, method, path prefix), and the events whose text holds
+/// <see cref="Text"/> (any case): a request's path, consumer, request id or error; a security event's actor, target, id or
+/// details; a business event's resource, actor or request id.
 /// </summary>
-public sealed record TimelineFilter(string? ConsumerId = null, string? Text = null)
+public sealed record TimelineFilter(LiveFilter Fields, string? Text = null)
 {
-    public static readonly TimelineFilter None = new();
+    public static readonly TimelineFilter None = new(new LiveFilter());
+
+    public TimelineFilter(string? consumerId, string? text = null) : this(new LiveFilter(consumerId), text) { }
+
+    public string? ConsumerId => Fields.ConsumerId;
 }
 
 /// <summary>"What happened between 3 and 4 am": the histogram, the paths, and the merged stream.</summary>
@@ -34,6 +39,11 @@ public static class Timeline
     private static IQueryable<T> Narrow<T>(IQueryable<T> query, TimelineFilter? filter) where T : AuditEvent, IEventKind
     {
         query = Involving(query, filter?.ConsumerId);
+        if (filter is { Fields: var f })
+        {
+            if (!f.Keeps(T.ThisKind)) query = query.Where(_ => false);
+            else if (query is IQueryable<RequestEvent> requests) query = (IQueryable<T>)NarrowRequests(requests, f);
+        }
         if (string.IsNullOrWhiteSpace(filter?.Text)) return query;
         // LIKE with % and _ escaped: the text is matched as typed, anywhere, in any case (ASCII).
         var p = "%" + filter.Text.Trim().Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
@@ -47,6 +57,15 @@ public static class Timeline
                 || EF.Functions.Like(e.ActorId, p, @"\") || EF.Functions.Like(e.RequestId!, p, @"\")),
             _ => query,
         };
+    }
+
+    /// <summary>The request-only filters in SQL, as <see cref="LiveFilter.Matches"/> reads them in memory.</summary>
+    private static IQueryable<RequestEvent> NarrowRequests(IQueryable<RequestEvent> requests, LiveFilter f)
+    {
+        if (f.StatusClass is { } cls) requests = requests.Where(r => r.StatusCode >= cls * 100 && r.StatusCode < cls * 100 + 100);
+        if (f.Method is { } method) requests = requests.Where(r => r.Method == method);
+        if (f.PathPrefix is { } prefix) requests = requests.Where(r => r.Path.StartsWith(prefix));
+        return requests;
     }
 
     public static async Task<(long Width, List<HistogramBucket> Buckets)> HistogramAsync(AuditDbContext db, AuditScope scope,

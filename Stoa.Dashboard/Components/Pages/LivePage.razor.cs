@@ -33,21 +33,11 @@ public sealed partial class LivePage
     /// <summary>How many events the tail keeps; an hour of tail must not grow memory.</summary>
     [Parameter] public int Capacity { get; set; } = 2000;
 
-    private const string ConsumerParameter = "consumer_id", StatusParameter = "status_class", MethodParameter = "method", PathParameter = "path_prefix",
-        KindParameter = "kind";
-
-    [SupplyParameterFromQuery(Name = ConsumerParameter)] public string? ConsumerId { get; set; }
-    [SupplyParameterFromQuery(Name = StatusParameter)] public string? StatusClass { get; set; }
-    [SupplyParameterFromQuery(Name = MethodParameter)] public string? Method { get; set; }
-    [SupplyParameterFromQuery(Name = PathParameter)] public string? PathPrefix { get; set; }
-    [SupplyParameterFromQuery(Name = KindParameter)] public string? Kind { get; set; }
-
-    /// <summary>The filter bar's choices, as the URL (and the hub) spell them.</summary>
-    private static readonly (string? Value, string Label)[] Kinds = [(null, "All"), ("request", "Requests"), ("security", "Security"), ("business", "Business")];
-    private static readonly (string? Value, string Label)[] Classes = [(null, "Any status"), ("2", "2xx"), ("3", "3xx"), ("4", "4xx"), ("5", "5xx")];
-
-    /// <summary>A filter of the bar changed: the URL takes it (so the tail is a link), and the tail follows the new filter.</summary>
-    private void SetFilter(string name, string? value) => Navigation.NavigateTo(WindowLink.WithFilter(Navigation, name, value));
+    [SupplyParameterFromQuery(Name = EventFilterBar.ConsumerParameter)] public string? ConsumerId { get; set; }
+    [SupplyParameterFromQuery(Name = EventFilterBar.StatusParameter)] public string? StatusClass { get; set; }
+    [SupplyParameterFromQuery(Name = EventFilterBar.MethodParameter)] public string? Method { get; set; }
+    [SupplyParameterFromQuery(Name = EventFilterBar.PathParameter)] public string? PathPrefix { get; set; }
+    [SupplyParameterFromQuery(Name = EventFilterBar.KindParameter)] public string? Kind { get; set; }
 
     /// <summary>The URL's filter as the hub reads it; a bad value is shown, not ignored (then nothing is followed).</summary>
     private (LiveFilter? Filter, string? Problem) Asked => LiveFilter.Read(ConsumerId, StatusClass, Method, PathPrefix, Kind);

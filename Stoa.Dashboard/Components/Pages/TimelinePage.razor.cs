@@ -22,7 +22,15 @@ public sealed partial class TimelinePage
     /// <summary><c>q</c>: text the events must hold (a path, a consumer, a request or resource id, an error), any case.</summary>
     [SupplyParameterFromQuery(Name = "q")] public string? Text { get; set; }
 
-    private TimelineFilter Filter => new(ConsumerId, string.IsNullOrWhiteSpace(Text) ? null : Text.Trim());
+    [SupplyParameterFromQuery(Name = EventFilterBar.StatusParameter)] public string? StatusClass { get; set; }
+    [SupplyParameterFromQuery(Name = EventFilterBar.MethodParameter)] public string? Method { get; set; }
+    [SupplyParameterFromQuery(Name = EventFilterBar.PathParameter)] public string? PathPrefix { get; set; }
+    [SupplyParameterFromQuery(Name = EventFilterBar.KindParameter)] public string? Kind { get; set; }
+
+    /// <summary>The bar's filters as the live tail and the hub read them; a bad value is shown, and nothing is filtered by it.</summary>
+    private (LiveFilter? Filter, string? Problem) Asked => LiveFilter.Read(ConsumerId, StatusClass, Method, PathPrefix, Kind);
+
+    private TimelineFilter Filter => new(Asked.Filter ?? new LiveFilter(ConsumerId), string.IsNullOrWhiteSpace(Text) ? null : Text.Trim());
 
     /// <summary>
     /// <c>order=asc|desc</c>. Without it: newest first for a window that ends now (a preset: what just
@@ -39,7 +47,7 @@ public sealed partial class TimelinePage
 
     protected override bool FollowsLive => true;
 
-    protected override string FilterKey => $"{ConsumerId}|{Text}|{Ascending}";
+    protected override string FilterKey => $"{Filter}|{Ascending}";
 
     protected override async Task LoadAsync(AuditDbContext db, CancellationToken ct)
     {
