@@ -49,6 +49,20 @@ public sealed class ExportDownloadTests(StoaApp app) : IClassFixture<StoaApp>
         Assert.Equal(2500, end.Rows); // rows, whatever the format: the page's progress reads them, not lines
         Assert.Equal(bytes.Length, end.Bytes);
         Assert.Equal(2500, download.Progress.RowsSent);
+        // The record says what was asked for; the page's ticket is not part of it.
+        var recorded = Assert.Single(await app.ExportRecordsAsync(tenant), d => (string?)d["status"] == "completed");
+        Assert.Equal("", (string?)recorded["query"]);
+    }
+
+    [Fact]
+    public async Task An_operators_bundle_followed_under_a_ticket_still_proves_its_whole_window()
+    {
+        var (client, tenant) = await TenantWithRowsAsync(20);
+        var download = Downloads.Open(Operator);
+        var response = await client.GetAsync($"/v1/audit/{tenant}/export/bundle?download_ticket={download.Ticket}");
+        using var zip = new System.IO.Compression.ZipArchive(await response.Content.ReadAsStreamAsync());
+        Assert.NotNull(zip.GetEntry("context.ndjson")); // unfiltered: the ticket does not narrow what the bundle claims
+        Assert.DoesNotContain("download_ticket", await new StreamReader(zip.GetEntry("manifest.json")!.Open()).ReadToEndAsync());
     }
 
     [Fact]

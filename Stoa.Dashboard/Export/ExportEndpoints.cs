@@ -20,6 +20,8 @@ public static class ExportEndpoints
     private sealed record ExportQuery(string Layer, bool Ascending, bool WithArchive, RequestFilter? Requests, SecurityFilter? Security,
         BusinessFilter? Business, long? IncidentId, string? DownloadTicket);
 
+    private const string DownloadTicket = "download_ticket";
+
     private static readonly Func<QueryReader, ExportQuery> Query = q =>
     {
         var layer = q.OneOf("layer", ["requests", "security", "business"]) ?? "requests";
@@ -34,7 +36,7 @@ public static class ExportEndpoints
             // An export made for an incident (an operator's, of that tenant) goes on the incident's timeline too.
             q.Integer("incident_id", 1, long.MaxValue),
             // The dashboard's own downloads: the page follows the download under this ticket (ExportDownloads).
-            q.Text("download_ticket", 64));
+            q.Text(DownloadTicket, 64));
     };
 
     public static RouteGroupBuilder MapExports(this RouteGroupBuilder api)
@@ -70,7 +72,10 @@ public static class ExportEndpoints
             }
             if (incidentId is { } incident
                 && (await http.RequestServices.GetRequiredService<Incidents>().GetAsync(Caller.From(http.User), incident))?.Incident.TenantId != scope.TenantId)
+            {
+                download?.Finish(new DownloadEnd(400, $"incident_id: the tenant has no incident {incidentId} that this caller works."));
                 return ApiProblems.InvalidQuery([new QueryProblem("incident_id", $"The tenant has no incident {incidentId} that this caller works.")]);
+            }
             // At most two exports a tenant at once: a third waits for one of them rather than starving the store.
             var slot = http.RequestServices.GetRequiredService<ExportGate>().TryEnter(scope.TenantId);
             if (slot is null)
@@ -86,7 +91,9 @@ public static class ExportEndpoints
                 await using var db = await store.CreateDbContextAsync(http.RequestAborted);
                 await ArchiveNotice.AddHeaderAsync(http, db, scope, layer, job.Window);
             }
-            return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, http.Request.QueryString.Value ?? "", incidentId, download);
+            // What the export was asked for, as recorded and as a bundle claims it: the page's ticket is not part of it.
+            var asked = new Microsoft.AspNetCore.Http.Extensions.QueryBuilder(http.Request.Query.Where(p => p.Key != DownloadTicket)).ToQueryString().Value ?? "";
+            return new ExportResult(slot, scope, layer, exportFormat!.Value, ascending, job, asked, incidentId, download);
         }).WithQuery(Query).AnswersFiles(Enum.GetValues<ExportFormat>().Select(f => ExportFormats.ContentType(f).Split(';')[0]).ToArray());
         return api;
     }
@@ -127,6 +134,7 @@ public static class ExportEndpoints
             catch (Microsoft.Data.Sqlite.SqliteException e) when (StoreHealth.Unwritable(e) is { } reason)
             {
                 // Every export is recorded; one that cannot be is not made.
+                download?.Finish(new DownloadEnd(503, reason));
                 await ApiProblems.StoreUnwritable(http, reason).ExecuteAsync(http);
                 return;
             }
@@ -182,7 +190,7 @@ public static class ExportEndpoints
 
     /// <summary>An operator's export of a whole layer and window: its bundle claims to hold every event of that window.</summary>
     private static bool Unfiltered(AuditScope scope, IQueryCollection query) =>
-        !scope.IsConsumerLimited && query.Keys.All(k => k is "layer" or "from" or "to" or "hours" or "days" or "order" or "incident_id" or "archived");
+        !scope.IsConsumerLimited && query.Keys.All(k => k is "layer" or "from" or "to" or "hours" or "days" or "order" or "incident_id" or "archived" or DownloadTicket);
 
     /// <summary><c>stoa-audit_{tenant}_{layer}_{from}_{to}.{ext}</c>, times compact UTC; an open start reads <c>begin</c>.</summary>
     public static string FileName(string tenantId, string layer, TimeWindow window, long exportedAtMs, ExportFormat format)
