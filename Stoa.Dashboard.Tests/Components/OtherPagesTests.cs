@@ -120,8 +120,8 @@ public sealed class ChangesPageTests : StoreTestContext
         Assert.Equal("active", cut.Find("tr[data-field='status'] .diff-before").TextContent);
         Assert.Equal("deleted", cut.Find("tr[data-field='status'] .diff-after").TextContent);
 
-        cut.Find("#filter-resource-id").Change("7");
-        Assert.Contains("resource_id=7", navigation.Uri);
+        cut.Find("#filter-resource-id").Input("7"); // applied as typed, after a short pause: no Enter needed
+        cut.WaitForAssertion(() => Assert.Contains("resource_id=7", navigation.Uri));
         Assert.Contains("tenant=t1", navigation.Uri);
         Assert.Contains("hours=24", navigation.Uri);
     }
