@@ -86,6 +86,34 @@ public sealed class LivePageTests : StoreTestContext
     }
 
     [Fact]
+    public async Task The_tail_holds_still_while_the_pointer_is_on_it_or_an_event_is_open_then_goes_on()
+    {
+        var cut = RenderAt<LivePage>("/live?tenant=t1");
+        await StoreAsync("t1", Make.Request(Now));
+        cut.WaitForAssertion(() => Assert.Equal(1, Count(cut)));
+
+        cut.Find("#live-list").MouseEnter();
+        await StoreAsync("t1", Make.Request(Now.AddSeconds(1)));
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#live-waiting").TextContent));
+        Assert.Equal("held while you read", cut.Find("#live-state").TextContent);
+        Assert.Equal(1, Count(cut));
+        cut.Find("#live-list").MouseLeave(); // the pointer gone: it goes on by itself, nothing lost
+        cut.WaitForAssertion(() => Assert.Equal(2, Count(cut)));
+        Assert.Equal("live", cut.Find("#live-state").TextContent);
+
+        cut.Find("#live-list").MouseEnter();
+        await StoreAsync("t1", Make.Request(Now.AddSeconds(2)));
+        cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#live-waiting").TextContent));
+        cut.Find("#live-list tr").Click(); // an event open: still held when the pointer leaves for the drawer
+        cut.Find("#live-list").MouseLeave();
+        Assert.Equal("true", cut.Find("#live-state").GetAttribute("data-held"));
+
+        cut.Find("#live-resume").Click(); // the person's choice wins over the hold
+        cut.WaitForAssertion(() => Assert.Equal(3, Count(cut)));
+        Assert.Equal("live", cut.Find("#live-state").TextContent);
+    }
+
+    [Fact]
     public async Task The_buffer_keeps_only_the_newest_events()
     {
         var cut = Render<LivePage>(ps => ps.AddCascadingValue(ContextFor("/live?tenant=t1")).Add(p => p.Capacity, 50));

@@ -158,15 +158,22 @@ public static class ExportEndpoints
             }
             finally
             {
-                download?.Finish(outcome is null
-                    ? new DownloadEnd(499, $"Stopped after {progress.RowsSent:N0} rows; the browser keeps no partial file.", Rows: progress.RowsSent, Bytes: progress.BytesSent)
-                    : new DownloadEnd(200, fileName, Rows: outcome.Rows, Bytes: outcome.Bytes));
-                await audit.EndedAsync(record, outcome, progress);
-                if (incidentId is { } incident)
-                    await services.GetRequiredService<Incidents>().AddAsync(record.Caller, incident, "export",
-                        outcome is null
-                            ? $"Export {record.FileName} cut short after {progress.RowsSent:N0} rows."
-                            : $"Exported {record.FileName}: {outcome.Rows:N0} rows, {outcome.Bytes:N0} bytes, SHA-256 {outcome.Sha256}.");
+                try
+                {
+                    await audit.EndedAsync(record, outcome, progress);
+                    if (incidentId is { } incident)
+                        await services.GetRequiredService<Incidents>().AddAsync(record.Caller, incident, "export",
+                            outcome is null
+                                ? $"Export {record.FileName} cut short after {progress.RowsSent:N0} rows."
+                                : $"Exported {record.FileName}: {outcome.Rows:N0} rows, {outcome.Bytes:N0} bytes, SHA-256 {outcome.Sha256}.");
+                }
+                finally
+                {
+                    // Last, so that when the page says it ended, its record is written.
+                    download?.Finish(outcome is null
+                        ? new DownloadEnd(499, $"Stopped after {progress.RowsSent:N0} rows; the browser keeps no partial file.", Rows: progress.RowsSent, Bytes: progress.BytesSent)
+                        : new DownloadEnd(200, fileName, Rows: outcome.Rows, Bytes: outcome.Bytes));
+                }
             }
         }
     }

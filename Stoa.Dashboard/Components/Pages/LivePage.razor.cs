@@ -85,14 +85,54 @@ public sealed partial class LivePage
         }
     }
 
-    private void Pause() => _tail.Pause();
+    // Held: paused by the page itself while the pointer is on the list or an event is open, and resumed by it once both are gone.
+    // A pause or resume the person clicks is theirs: the page does not undo it.
+    private bool _held, _pointerOnList;
 
-    private void Resume() => _tail.Resume();
+    private void Pause()
+    {
+        _held = false;
+        _tail.Pause();
+    }
+
+    private void Resume()
+    {
+        _held = false;
+        _tail.Resume();
+    }
+
+    private void PointerOnList(bool on)
+    {
+        _pointerOnList = on;
+        HoldWhileRead();
+    }
+
+    private void HoldWhileRead()
+    {
+        var reading = _pointerOnList || _detailOpen;
+        if (reading && !_tail.Paused)
+        {
+            _tail.Pause();
+            _held = true;
+        }
+        else if (!reading && _held)
+        {
+            _held = false;
+            _tail.Resume();
+        }
+    }
 
     private void Open(AuditEvent entry)
     {
         _selected = entry;
         _detailOpen = true;
+        HoldWhileRead();
+    }
+
+    private void DetailOpenChanged(bool open)
+    {
+        _detailOpen = open;
+        HoldWhileRead();
     }
 
     private async Task StopAsync()
