@@ -4,9 +4,11 @@ namespace Stoa.Dashboard.Benchmarks;
 /// <c>[--events N] [--rows N]</c> (the dashboard's questions and ingestion, then the export: the
 /// default), or one scenario: <c>dashboard [--events N]</c>, <c>export [--rows N]</c>,
 /// <c>live [--subscribers N] [--rate EVENTS_PER_S] [--seconds S] [--hour-events N]</c>,
+/// <c>dashboard --postgres CONNECTION</c> (the same on a database of its own on that PostgreSQL server),
 /// <c>hardening [--rows N] [--hour-events N]</c>, <c>evidence [--rows N]</c>, <c>retention [--rows N]</c>, <c>forwarding [--rows N] [--rate N] [--seconds N]</c>, <c>telemetry [--rows N]</c>.
 /// </summary>
-public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, int EventsPerSecond, int Seconds, long HourEvents, long Events)
+public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, int EventsPerSecond, int Seconds, long HourEvents, long Events,
+    string? Postgres)
 {
     public static readonly string[] Scenarios = ["all", "export", "live", "dashboard", "hardening", "evidence", "retention", "forwarding", "telemetry"];
 
@@ -19,9 +21,10 @@ public sealed record BenchOptions(string Scenario, int Rows, int Subscribers, in
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length && long.TryParse(args[i + 1].Replace("_", "").Replace(",", ""), out var n) && n > 0 ? n : fallback;
         }
-        return Scenarios.Contains(scenario)
+        var postgres = Array.IndexOf(args, "--postgres") is var p and >= 0 && p + 1 < args.Length ? args[p + 1] : null;
+        return Scenarios.Contains(scenario) && (postgres is null || scenario == "dashboard")
             ? new BenchOptions(scenario, (int)Number("--rows", 1_000_000), (int)Number("--subscribers", 100), (int)Number("--rate", 1000),
-                (int)Number("--seconds", 20), Number("--hour-events", 3_600_000), Number("--events", 10_000_000))
+                (int)Number("--seconds", 20), Number("--hour-events", 3_600_000), Number("--events", 10_000_000), postgres)
             : null;
     }
 }

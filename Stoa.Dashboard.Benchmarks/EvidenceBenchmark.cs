@@ -61,7 +61,7 @@ public static class EvidenceBenchmark
     {
         Console.WriteLine($"Preparing a store with {options.Rows:N0} request events…");
         var token = await workspace.RunCommandAsync("tokens", "create", "--role", "operator", "--name", "bench");
-        var insertRate = DataGenerator.Insert(workspace.ConnectionString, Tenant, options.Rows, DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
+        var insertRate = DataGenerator.Insert(workspace, Tenant, options.Rows, DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
         // Generated rows have no chain yet: the next start chains them, as it would a store from before the chain.
         var clock = Stopwatch.StartNew();
         await workspace.RunCommandAsync("keys", "list");

@@ -22,7 +22,7 @@ public static class ExportBenchmark
     {
         Console.WriteLine($"Preparing a store with {options.Rows:N0} request events…");
         var token = await workspace.RunCommandAsync("tokens", "create", "--role", "operator", "--name", "bench");
-        var insertRate = DataGenerator.Insert(workspace.ConnectionString, Tenant, options.Rows, DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
+        var insertRate = DataGenerator.Insert(workspace, Tenant, options.Rows, DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
         Console.WriteLine($"  inserted at {insertRate:N0} rows/s");
 
         foreach (var format in new[] { "csv", "xlsx" })

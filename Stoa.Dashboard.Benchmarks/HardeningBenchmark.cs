@@ -23,8 +23,8 @@ public static class HardeningBenchmark
         var token = await workspace.RunCommandAsync("tokens", "create", "--role", "operator", "--name", "bench-hardening");
         var now = DateTimeOffset.UtcNow;
         Console.WriteLine($"Preparing {options.Rows:N0} events over 30 days and {options.HourEvents:N0} in the current hour…");
-        DataGenerator.Insert(workspace.ConnectionString, Tenant, options.Rows, now.AddHours(-1), TimeSpan.FromDays(30), seed: 5);
-        DataGenerator.Insert(workspace.ConnectionString, Tenant, (int)options.HourEvents, now, TimeSpan.FromMinutes(55), seed: 6);
+        DataGenerator.Insert(workspace, Tenant, options.Rows, now.AddHours(-1), TimeSpan.FromDays(30), seed: 5);
+        DataGenerator.Insert(workspace, Tenant, (int)options.HourEvents, now, TimeSpan.FromMinutes(55), seed: 6);
         await using (var connection = new SqliteConnection(workspace.ConnectionString))
         {
             await connection.OpenAsync();

@@ -14,8 +14,11 @@ public sealed class Results
     private readonly List<Figure> _figures = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
+    /// <summary>The store the figures are measured on; those on PostgreSQL are named so (<c>… [postgres]</c>), beside SQLite's.</summary>
+    public string Store { get; set; } = "sqlite";
+
     public void Add(string name, double value, string unit, double baseline, string baselineName) =>
-        _figures.Add(new Figure(name, value, unit, baseline, baselineName));
+        _figures.Add(new Figure(Store == "sqlite" ? name : $"{name} [{Store}]", value, unit, baseline, baselineName));
 
     public void Print()
     {

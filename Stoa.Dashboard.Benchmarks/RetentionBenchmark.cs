@@ -17,7 +17,7 @@ public static class RetentionBenchmark
         var rows = options.Rows;
         Console.WriteLine($"Preparing a store with {rows:N0} request events over 120 days, all past 90 days…");
         await workspace.RunCommandAsync("tokens", "create", "--role", "operator", "--name", "bench"); // a migrated store
-        var insertRate = DataGenerator.Insert(workspace.ConnectionString, Tenant, rows, DateTimeOffset.UtcNow.AddDays(-95), TimeSpan.FromDays(120));
+        var insertRate = DataGenerator.Insert(workspace, Tenant, rows, DateTimeOffset.UtcNow.AddDays(-95), TimeSpan.FromDays(120));
         await workspace.RunCommandAsync("keys", "list"); // chains the generated rows, as a start does
         Checkpoint(workspace);
         var before = StoreBytes(workspace);

@@ -1,15 +1,74 @@
+using System.Data.Common;
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Internal;
+using Npgsql;
+using Stoa.Dashboard.Storage;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Stoa.Dashboard.Benchmarks;
 
-/// <summary>A temporary store, and the real server run as its own process on it (so its memory is its own).</summary>
+/// <summary>
+/// A temporary store, and the real server run as its own process on it (so its memory is its own):
+/// a SQLite file in a temporary folder, or with a PostgreSQL server's connection string a database of
+/// its own on that server, dropped at the end.
+/// </summary>
 public sealed class Workspace : IDisposable
 {
+    private readonly string? _postgresServer;
+    private ServiceProvider? _services;
+
+    public Workspace(string? postgresServer = null)
+    {
+        _postgresServer = postgresServer;
+        ConnectionString = $"Data Source={DatabasePath}";
+        if (postgresServer is null) return;
+        var database = "stoa_bench_" + Guid.NewGuid().ToString("N")[..12];
+        RunOnServer($"CREATE DATABASE {database}");
+        ConnectionString = new NpgsqlConnectionStringBuilder(postgresServer) { Database = database, CommandTimeout = 0 }.ConnectionString;
+        Settings["Stoa__Store__Provider"] = "postgres";
+        Settings["Stoa__Store__Folder"] = Folder;
+        Settings["Stoa__Store__KeyRingSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    }
+
     public string Folder { get; } = Directory.CreateTempSubdirectory("stoa-bench-").FullName;
     public string DatabasePath => Path.Combine(Folder, "audit.db");
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public bool OnPostgres => _postgresServer is not null;
+    public string ConnectionString { get; }
+
+    /// <summary>The store's name in figures: "sqlite" or "postgres".</summary>
+    public string Provider => OnPostgres ? "postgres" : "sqlite";
+
+    /// <summary>An open connection of the benchmark's own to the store.</summary>
+    public DbConnection Open()
+    {
+        DbConnection connection = OnPostgres ? new NpgsqlConnection(ConnectionString) : new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>The app's own DbContext factory on this store, configured as the app configures it (pragmas, collations).</summary>
+    public IDbContextFactory<AuditDbContext> ContextFactory()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings
+            .Select(s => KeyValuePair.Create(s.Key.Replace("__", ":"), (string?)s.Value))
+            .Append(KeyValuePair.Create("ConnectionStrings:Audit", (string?)ConnectionString))).Build();
+        _services ??= new ServiceCollection().AddAuditStore(configuration, new HostingEnvironment { ContentRootPath = Folder }).BuildServiceProvider();
+        return _services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
+    }
+
+    /// <summary>Runs SQL on the store (no time limit): a rebuild, a count.</summary>
+    public async Task<object?> ExecuteAsync(string sql)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 0;
+        return await command.ExecuteScalarAsync();
+    }
 
     /// <summary>Settings for the server and commands, as environment variables (<c>Stoa__Benchmark__WithoutChain</c>).</summary>
     public Dictionary<string, string> Settings { get; } = [];
@@ -84,9 +143,23 @@ public sealed class Workspace : IDisposable
         throw new DirectoryNotFoundException("Run from the repository.");
     }
 
+    private void RunOnServer(string sql)
+    {
+        using var connection = new NpgsqlConnection(_postgresServer);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
     public void Dispose()
     {
+        _services?.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (OnPostgres)
+        {
+            NpgsqlConnection.ClearAllPools();
+            RunOnServer($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(ConnectionString).Database} WITH (FORCE)");
+        }
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
     }
 }

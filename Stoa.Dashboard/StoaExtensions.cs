@@ -37,6 +37,8 @@ public static class StoaExtensions
 
         services.AddAuditStore(builder.Configuration, builder.Environment);
         services.AddSingleton<EventWriter>();
+        // Several instances on one PostgreSQL store: each announces the others' commits to its own watchers.
+        if (StorageExtensions.Provider(builder.Configuration) == StoreProvider.Postgres) services.AddHostedService<PostgresCommitListener>();
         services.AddEvidence(builder.Configuration, builder.Environment);
         services.AddRetention(builder.Configuration, builder.Environment);
         services.AddForwarding(builder.Configuration, builder.Environment);
@@ -58,7 +60,11 @@ public static class StoaExtensions
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<HubSubscriptions>();
         services.AddHostedService<HubTokenWatch>();
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        var signalR = services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        // Several instances: the hubs join one Redis backplane, so a message for a connection another
+        // instance holds reaches it. The live tail needs none of it: each instance reads commits from the
+        // store (PostgresCommitListener) and sends to its own connections, which never go through Redis.
+        if (builder.Configuration["Stoa:Redis"] is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
         // Request-start lines carry query strings, and a WebSocket carries its token there: never log them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         services.AddSingleton<DemoData>();

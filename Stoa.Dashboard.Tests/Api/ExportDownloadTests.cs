@@ -91,8 +91,8 @@ public sealed class ExportDownloadTests(StoaApp app) : IClassFixture<StoaApp>
         var (client, tenant) = await TenantWithRowsAsync(10);
         var gate = app.Services.GetRequiredService<ExportGate>();
         var download = Downloads.Open(Operator);
-        using (gate.TryEnter(tenant))
-        using (gate.TryEnter(tenant))
+        await using (await gate.TryEnterAsync(tenant))
+        await using (await gate.TryEnterAsync(tenant))
             Assert.Equal((HttpStatusCode)429, (await client.GetAsync($"/v1/audit/{tenant}/export/csv?download_ticket={download.Ticket}")).StatusCode);
         Assert.Equal(new DownloadEnd(429, "Two exports of this tenant are already running.", ExportGate.RetryAfterSeconds), download.End);
     }

@@ -15,7 +15,7 @@ public sealed class FullStoreTests(FullStoreTests.App app) : IClassFixture<FullS
         public App() => Settings["Stoa:Store:MaxSizeMegabytes"] = "1"; // as a full disk, without filling one
     }
 
-    [Fact]
+    [SqliteFact] // Stoa:Store:MaxSizeMegabytes is SQLite's
     public async Task Writes_get_503_with_retry_after_reads_keep_working_and_health_says_why()
     {
         var tenant = StoaApp.NewTenant();

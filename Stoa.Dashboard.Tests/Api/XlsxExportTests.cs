@@ -167,8 +167,8 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
         var client = await app.OperatorAsync(tenant);
         await client.IngestAsync(tenant, Wire.Request("g1", T0));
         var gate = app.Services.GetRequiredService<ExportGate>();
-        using (gate.TryEnter(tenant))
-        using (gate.TryEnter(tenant))
+        await using (await gate.TryEnterAsync(tenant))
+        await using (await gate.TryEnterAsync(tenant))
         {
             var response = await client.GetAsync($"/v1/audit/{tenant}/export/csv");
             await response.ProblemAsync(429);
@@ -180,6 +180,6 @@ public sealed class XlsxExportTests(StoaApp app) : IClassFixture<StoaApp>
             Assert.Equal(HttpStatusCode.OK, (await otherClient.GetAsync($"/v1/audit/{other}/export/csv")).StatusCode);
         }
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/v1/audit/{tenant}/export/csv")).StatusCode);
-        Assert.Equal(0, gate.Running(tenant));
+        Assert.Equal(0, await gate.RunningAsync(tenant));
     }
 }

@@ -124,11 +124,11 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         var expected = long.Parse((await page.GetAttributeAsync("#export-rows", "data-rows"))!);
 
         var gate = app.Services.GetRequiredService<ExportGate>();
-        var held = new[] { gate.TryEnter("tenant_abc")!, gate.TryEnter("tenant_abc")! }; // two exports already running
+        var held = new[] { (await gate.TryEnterAsync("tenant_abc"))!, (await gate.TryEnterAsync("tenant_abc"))! }; // two exports already running
         await page.ClickAsync("#export-download");
         await Assertions.Expect(page.Locator("#export-retry")).ToContainTextAsync("Trying again in");
         var download = page.WaitForDownloadAsync(new() { Timeout = 60_000 });
-        foreach (var slot in held) slot.Dispose();
+        foreach (var slot in held) await slot.DisposeAsync();
 
         Assert.EndsWith(".xlsx", (await download).SuggestedFilename);
         await Assertions.Expect(page.Locator("#export-result")).ToContainTextAsync($"{expected:N0} rows");

@@ -90,7 +90,7 @@ public sealed class InvestigateCommandTests(LiveApp app) : IClassFixture<LiveApp
 
     private static async Task<JsonNode> RunAsync(string[] args, string? databasePath = null)
     {
-        var environment = databasePath is null ? null : new Dictionary<string, string> { ["ConnectionStrings__Audit"] = $"Data Source={databasePath}" };
+        var environment = databasePath is null ? null : TestStore.Environment(databasePath);
         var (exitCode, output) = await AppBuild.RunAsync("dotnet", [AppBuild.DllPath, "investigate", .. args], environment);
         Assert.True(exitCode == 0, output);
         return JsonNode.Parse(output)!;

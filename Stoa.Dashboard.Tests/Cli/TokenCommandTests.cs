@@ -68,7 +68,7 @@ public sealed class TokenCommandTests(StoaApp app) : IClassFixture<StoaApp>
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(AppBuild.DllPath);
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__Audit"] = $"Data Source={app.DatabasePath}";
+        foreach (var (name, value) in TestStore.Environment(app.DatabasePath)) start.Environment[name] = value;
         start.WorkingDirectory = Path.GetDirectoryName(app.DatabasePath)!;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

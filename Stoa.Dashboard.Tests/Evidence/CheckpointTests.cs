@@ -109,13 +109,10 @@ public sealed class CheckpointTests(StoaApp app) : IClassFixture<StoaApp>, IDisp
         var client = await app.OperatorAsync(tenant);
         await client.IngestAsync(tenant, Wire.Request("a", T0));
         await Checkpoints.SignAsync(tenant);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        var store = await File.ReadAllBytesAsync(app.DatabasePath);
-        var wal = File.Exists(app.DatabasePath + "-wal") ? await File.ReadAllBytesAsync(app.DatabasePath + "-wal") : [];
+        var store = await TestStore.ContentsAsync(app.DatabasePath);
         // The private scalar is the 32 bytes after the OCTET STRING header in the PKCS#8 body; not even those are stored.
         var scalar = privateDer.AsSpan(privateDer.AsSpan().IndexOf([(byte)0x04, (byte)0x20]) + 2, 32).ToArray();
         Assert.Equal(-1, store.AsSpan().IndexOf(scalar));
-        Assert.Equal(-1, wal.AsSpan().IndexOf(scalar));
     }
 
     [Fact]
@@ -153,7 +150,7 @@ public sealed class CheckpointTests(StoaApp app) : IClassFixture<StoaApp>, IDisp
 
     /// <summary>The CLI on the app's own store (and so its key directory), as an operator runs it beside the server.</summary>
     private Task<(int ExitCode, string Output)> RunCliAsync(params string[] args) => AppBuild.RunAsync("dotnet", [AppBuild.DllPath, .. args],
-        new Dictionary<string, string> { ["ConnectionStrings__Audit"] = $"Data Source={app.DatabasePath}" });
+        TestStore.Environment(app.DatabasePath));
 
     public void Dispose()
     {

@@ -121,8 +121,8 @@ public sealed class StoreChainTests(StoaApp app) : IClassFixture<StoaApp>
             rehashed.Add((e.Event.Kind, e.Event.Id, head));
         }
         foreach (var (kind, id, newHead) in rehashed)
-            await ExecuteAsync($"UPDATE {EventTables.Of(kind)} SET chain_head = x'{Convert.ToHexString(newHead)}' WHERE id = {id}");
-        await ExecuteAsync($"UPDATE tenants SET chain_head = x'{Convert.ToHexString(head)}' WHERE tenant_id = '{tenant}'");
+            await ExecuteAsync($"UPDATE {EventTables.Of(kind)} SET chain_head = {TestStore.BlobLiteral(newHead)} WHERE id = {id}");
+        await ExecuteAsync($"UPDATE tenants SET chain_head = {TestStore.BlobLiteral(head)} WHERE tenant_id = '{tenant}'");
 
         var report = await AssertBreakAsync(client, tenant, 8, "rewritten");
         Assert.Contains("after seq 0 up to 8", (string)report["first_break"]!["detail"]!);
@@ -175,12 +175,10 @@ public sealed class StoreChainTests(StoaApp app) : IClassFixture<StoaApp>
         return report;
     }
 
+    /// <summary>Tampers with the store behind the app's back, as someone with the database's password could.</summary>
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();
+        await db.Database.ExecuteSqlRawAsync(sql);
     }
 }

@@ -77,7 +77,7 @@ public sealed class WebhookForwardingTests : IAsyncLifetime
         var list = await client.StatusAsync(tenant, s => (long)s["lag_events"]! == 0);
         Assert.Equal("ok", (string)list["state"]!);
         Assert.DoesNotContain(secret!, list.ToJsonString());
-        Assert.DoesNotContain(secret!, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(_app.DatabasePath)));
+        Assert.DoesNotContain(secret!, Encoding.UTF8.GetString(await TestStore.ContentsAsync(_app.DatabasePath)));
         Assert.DoesNotContain(secret!, await client.GetStringAsync($"/v1/audit/{tenant}/security?event_type=admin_action"));
     }
 

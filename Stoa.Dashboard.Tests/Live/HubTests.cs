@@ -49,28 +49,9 @@ public class LiveApp : StoaApp, IAsyncLifetime
         return (secret, token);
     }
 
-    /// <summary>A real SignalR client over WebSockets; every event it receives lands in the returned channel.</summary>
-    /// <param name="tokenInQuery">Send the token as <c>access_token</c> in the URL, as a browser's WebSocket must.</param>
-    public async Task<(HubConnection Connection, ChannelReader<JsonElement> Events)> ConnectAsync(string secret, bool tokenInQuery = false)
-    {
-        var events = Channel.CreateUnbounded<JsonElement>();
-        var url = new Uri(BaseUri, AuditHub.Path + (tokenInQuery ? $"?access_token={Uri.EscapeDataString(secret)}" : ""));
-        var connection = new HubConnectionBuilder()
-            .WithUrl(url, o =>
-            {
-                if (!tokenInQuery) o.AccessTokenProvider = () => Task.FromResult<string?>(secret);
-                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-            })
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower)
-            .Build();
-        connection.On<JsonElement>(AuditHub.EventsMessage, batch =>
-        {
-            foreach (var e in batch.EnumerateArray()) events.Writer.TryWrite(e.Clone());
-        });
-        await connection.StartAsync();
-        return (connection, events.Reader);
-    }
+    /// <summary>A real SignalR client over WebSockets (<see cref="HubClient"/>).</summary>
+    public Task<(HubConnection Connection, ChannelReader<JsonElement> Events)> ConnectAsync(string secret, bool tokenInQuery = false) =>
+        HubClient.ConnectAsync(BaseUri, secret, tokenInQuery);
 
     private sealed class CollectingLoggerProvider(ConcurrentQueue<string> logs) : ILoggerProvider
     {

@@ -53,9 +53,8 @@ public sealed class RetentionKillTests : IAsyncLifetime
         // Every seq once: hot, or in exactly one kept file.
         var seqs = new List<long>();
         var requestIds = new List<string>();
-        await using (var db = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly"))
+        await using (var db = await TestStore.OpenAsync(DatabasePath))
         {
-            await db.OpenAsync();
             foreach (var table in new[] { "request_events", "security_events", "business_events" })
                 seqs.AddRange(await ValuesAsync<long>(db, $"SELECT seq FROM {table} WHERE tenant_id = '{Tenant}'"));
             requestIds.AddRange(await ValuesAsync<string>(db, $"SELECT request_id FROM request_events WHERE tenant_id = '{Tenant}'"));
@@ -91,7 +90,7 @@ public sealed class RetentionKillTests : IAsyncLifetime
     private int ArchiveFileCount() =>
         Directory.Exists(ArchiveRoot) ? Directory.EnumerateFiles(ArchiveRoot, "*.ndjson.gz", SearchOption.AllDirectories).Count() : 0;
 
-    private static async Task<List<T>> ValuesAsync<T>(SqliteConnection db, string sql)
+    private static async Task<List<T>> ValuesAsync<T>(System.Data.Common.DbConnection db, string sql)
     {
         await using var command = db.CreateCommand();
         command.CommandText = sql;

@@ -7,7 +7,7 @@ namespace Stoa.Dashboard.Tests.Storage;
 
 public sealed class DurabilityTests(StoaApp app) : IClassFixture<StoaApp>
 {
-    [Fact]
+    [SqliteFact]
     public async Task Every_connection_runs_wal_with_synchronous_full()
     {
         var factory = app.Services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
@@ -39,7 +39,7 @@ public sealed class DurabilityTests(StoaApp app) : IClassFixture<StoaApp>
 
 public sealed class StoredTypesTests(StoaApp app) : IClassFixture<StoaApp>
 {
-    [Fact]
+    [SqliteFact] // PostgreSQL's columns hold only their own type
     public async Task Numbers_are_stored_as_integers_and_text_as_text()
     {
         var tenant = StoaApp.NewTenant();

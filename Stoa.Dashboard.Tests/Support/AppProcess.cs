@@ -20,10 +20,12 @@ public sealed class AppProcess(Process process, Uri baseAddress) : IDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(AppBuild.DllPath);
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["ConnectionStrings__Audit"] = $"Data Source={databasePath}";
+        foreach (var (name, value) in TestStore.Environment(databasePath)) start.Environment[name] = value;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Stoa__Evidence__CheckpointSeconds"] = "1";
         start.WorkingDirectory = Path.GetDirectoryName(databasePath)!;
+        // A home of its own: nothing of the user's (or of another instance's) Data Protection keys is shared by accident.
+        start.Environment["HOME"] = Directory.CreateDirectory(Path.Combine(start.WorkingDirectory, $"home-{Guid.NewGuid():N}")).FullName;
         return start;
     }
 

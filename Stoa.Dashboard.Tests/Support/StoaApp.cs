@@ -10,7 +10,7 @@ using Stoa.Dashboard.Storage;
 namespace Stoa.Dashboard.Tests.Support;
 
 /// <summary>
-/// The real app on a fresh SQLite file of its own, with a clock the tests set. One per test class;
+/// The real app on a fresh store of its own (a SQLite file, or a PostgreSQL database: <see cref="TestStore"/>), with a clock the tests set. One per test class;
 /// tests inside a class use tenants of their own (<see cref="NewTenant"/>) so they never collide.
 /// </summary>
 public class StoaApp : WebApplicationFactory<Program>
@@ -33,7 +33,7 @@ public class StoaApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Audit", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in TestStore.Settings(DatabasePath)) builder.UseSetting(key, value);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
@@ -76,6 +76,7 @@ public class StoaApp : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestStore.Drop(DatabasePath);
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 }

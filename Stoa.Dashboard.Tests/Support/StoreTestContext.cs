@@ -20,7 +20,7 @@ namespace Stoa.Dashboard.Tests.Support;
 
 /// <summary>
 /// bUnit with MudBlazor set up as MudBlazor's own tests do (loose JS interop, no transitions) over
-/// the real store: a migrated SQLite file of its own, written through the app's EventWriter.
+/// the real store: a migrated store of its own (<see cref="TestStore"/>), written through the app's EventWriter.
 /// </summary>
 public abstract class StoreTestContext : BunitContext, IAsyncLifetime
 {
@@ -34,7 +34,7 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(o => o.SnackbarConfiguration.ShowTransitionDuration = 0);
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Audit"] = $"Data Source={Path.Combine(_folder, "audit.db")}" })
+            .AddInMemoryCollection(TestStore.Settings(Path.Combine(_folder, "audit.db")))
             .Build();
         Services.AddSingleton<IConfiguration>(configuration);
         Services.AddAuditStore(configuration, new TestEnvironment(_folder));
@@ -62,6 +62,7 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestStore.Drop(Path.Combine(_folder, "audit.db"));
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 

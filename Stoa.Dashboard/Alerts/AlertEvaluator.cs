@@ -18,9 +18,11 @@ namespace Stoa.Dashboard.Alerts;
 /// like any other event; then one transaction records the episode and moves the cursor. A restart
 /// re-reads the window's worth of events before the cursor to refill the windows, without firing.
 /// </remarks>
-public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, EventWriter writer, AdminActions actions,
-    StoaMetrics metrics, ILogger<AlertEvaluator> logger) : CommitFollower(writer, logger)
+public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, EventWriter writer, StoreLeases leases, AdminActions actions,
+    StoaMetrics metrics, ILogger<AlertEvaluator> logger) : CommitFollower(writer, leases, logger)
 {
+    protected override string LeaseName => "alerts";
+
     /// <summary>Seqs read at a time.</summary>
     public const int BatchSize = 2_000;
     /// <summary>Keys a rule counts at once (targets, consumers, calls); beyond, the quietest are forgotten, and that is logged.</summary>

@@ -119,7 +119,7 @@ public sealed class TokenService(IDbContextFactory<AuditDbContext> factory, Time
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (e.InnerException is Microsoft.Data.Sqlite.SqliteException sqlite && StoreHealth.Unwritable(sqlite) is not null)
+            catch (DbUpdateException e) when (StoreHealth.Unwritable(e) is not null)
             {
                 // A full disk must not lock everyone out of reading: the last use is a convenience, the token is still good.
                 token.LastUsedAtMs = null;

@@ -19,7 +19,7 @@ public sealed class RetentionCommand(string[] args) : ICommand
           retention run [TENANT]                      (archive and purge now; every tenant when none is named)
           retention hold TENANT "REASON" [FROM [TO]]  (a legal hold; times as 2026-03-11T00:00:00Z)
           retention release TENANT HOLD_ID
-          vacuum                                      (rewrites the store file to its used size; stop the server first)
+          vacuum                                      (rewrites the store to its used size; stop the server first)
         """;
 
     private static Caller Cli => CommandOptions.Cli;
@@ -33,7 +33,7 @@ public sealed class RetentionCommand(string[] args) : ICommand
                 await using (var db = await services!.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())
                 {
                     var before = await PageBytesAsync(db);
-                    await db.Database.ExecuteSqlRawAsync("VACUUM");
+                    await db.Database.ExecuteSqlRawAsync(db.Database.IsSqlite() ? "VACUUM" : "VACUUM FULL");
                     Console.WriteLine($"Store rewritten: {Formats.Bytes(before)} → {Formats.Bytes(await PageBytesAsync(db))}.");
                 }
                 return 0;
@@ -91,7 +91,9 @@ public sealed class RetentionCommand(string[] args) : ICommand
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+        command.CommandText = db.Database.IsSqlite()
+            ? "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+            : "SELECT pg_database_size(current_database())";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

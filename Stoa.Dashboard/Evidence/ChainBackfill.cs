@@ -1,4 +1,5 @@
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Storage;
 
@@ -18,16 +19,16 @@ public static class ChainBackfill
             .Select(t => t.TenantId).ToListAsync(ct);
         foreach (var tenantId in tenants)
         {
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            var connection = db.Database.GetDbConnection();
             await db.Database.OpenConnectionAsync(ct);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
             var updates = Enum.GetValues<EventKind>().ToDictionary(kind => kind, kind =>
             {
                 var update = connection.CreateCommand();
                 update.Transaction = transaction;
-                update.CommandText = $"UPDATE {EventTables.Of(kind)} SET {HashChain.Column} = $h WHERE id = $id";
-                update.Parameters.Add("$h", SqliteType.Blob);
-                update.Parameters.Add("$id", SqliteType.Integer);
+                update.CommandText = $"UPDATE {EventTables.Of(kind)} SET {HashChain.Column} = @h WHERE id = @id";
+                update.Parameters.Add(Parameter(update, "h", DbType.Binary));
+                update.Parameters.Add(Parameter(update, "id", DbType.Int64));
                 return update;
             });
             var head = HashChain.Genesis;
@@ -37,21 +38,30 @@ public static class ChainBackfill
                 head = HashChain.Next(head, HashChain.Leaf(chained.Event), chained.Event.Seq);
                 lastSeq = chained.Event.Seq;
                 var update = updates[chained.Event.Kind];
-                update.Parameters["$h"].Value = head;
-                update.Parameters["$id"].Value = chained.Event.Id;
+                update.Parameters["h"].Value = head;
+                update.Parameters["id"].Value = chained.Event.Id;
                 await update.ExecuteNonQueryAsync(ct);
             }
             await using (var tenant = connection.CreateCommand())
             {
                 tenant.Transaction = transaction;
-                tenant.CommandText = "UPDATE tenants SET chain_head = $h WHERE tenant_id = $t";
-                tenant.Parameters.AddWithValue("$h", head);
-                tenant.Parameters.AddWithValue("$t", tenantId);
+                tenant.CommandText = "UPDATE tenants SET chain_head = @h WHERE tenant_id = @t";
+                tenant.Parameters.Add(Parameter(tenant, "h", DbType.Binary, head));
+                tenant.Parameters.Add(Parameter(tenant, "t", DbType.String, tenantId));
                 await tenant.ExecuteNonQueryAsync(ct);
             }
             await transaction.CommitAsync(ct);
             foreach (var update in updates.Values) await update.DisposeAsync();
             logger.LogInformation("Chained {Count} events of {Tenant} stored before the hash chain", lastSeq, tenantId);
         }
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, DbType type, object? value = null)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameter.Value = value;
+        return parameter;
     }
 }

@@ -9,7 +9,7 @@ namespace Stoa.Dashboard.Evidence;
 /// (<c>Stoa:Evidence:CheckpointSeconds</c>), and whenever a bundle needs one. A checkpoint is
 /// only made when the chain has grown since the last; checkpoints are kept for good.
 /// </summary>
-public sealed class Checkpoints(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, TimeProvider clock,
+public sealed class Checkpoints(IDbContextFactory<AuditDbContext> factory, SigningKeys keys, StoreLeases leases, TimeProvider clock,
     IConfiguration configuration, ILogger<Checkpoints> logger) : BackgroundService
 {
     /// <summary>Raised after a checkpoint is stored.</summary>
@@ -75,7 +75,8 @@ public sealed class Checkpoints(IDbContextFactory<AuditDbContext> factory, Signi
         {
             try
             {
-                await SignDueAsync(stoppingToken);
+                // One instance signs on the timer (the "checkpoints" lease), so instances sharing a store do not sign twice.
+                if (await leases.TryTakeAsync("checkpoints", TimeSpan.FromSeconds(seconds * 3), stoppingToken)) await SignDueAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

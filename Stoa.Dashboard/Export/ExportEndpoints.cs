@@ -77,7 +77,7 @@ public static class ExportEndpoints
                 return ApiProblems.InvalidQuery([new QueryProblem("incident_id", $"The tenant has no incident {incidentId} that this caller works.")]);
             }
             // At most two exports a tenant at once: a third waits for one of them rather than starving the store.
-            var slot = http.RequestServices.GetRequiredService<ExportGate>().TryEnter(scope.TenantId);
+            var slot = await http.RequestServices.GetRequiredService<ExportGate>().TryEnterAsync(scope.TenantId, http.RequestAborted);
             if (slot is null)
             {
                 http.RequestServices.GetRequiredService<Operations.StoaMetrics>().ExportRejected();
@@ -85,7 +85,7 @@ public static class ExportEndpoints
                 return ApiProblems.RetryLater(http, 429, ExportGate.RetryAfterSeconds, "Too many exports",
                     $"Two exports of this tenant are already running. Retry in {ExportGate.RetryAfterSeconds} seconds.");
             }
-            http.Response.RegisterForDispose(slot); // released when the request ends, whatever happens to it
+            http.Response.RegisterForDisposeAsync(slot); // released when the request ends, whatever happens to it
             if (!withArchive)
             {
                 await using var db = await store.CreateDbContextAsync(http.RequestAborted);
@@ -106,12 +106,12 @@ public static class ExportEndpoints
     /// <summary>A prepared export: its window and its rows, whatever the layer.</summary>
     private sealed record ExportJob(TimeWindow Window, string ArrayName, ExportRows Rows);
 
-    private sealed class ExportResult(IDisposable slot, AuditScope scope, string layer, ExportFormat format, bool ascending,
+    private sealed class ExportResult(IAsyncDisposable slot, AuditScope scope, string layer, ExportFormat format, bool ascending,
         ExportJob job, string queryString, long? incidentId, ExportDownload? download) : IResult
     {
         public async Task ExecuteAsync(HttpContext http)
         {
-            using var _ = slot;
+            await using var _ = slot;
             using var activity = Operations.StoaMetrics.Activities.StartActivity("stoa.export");
             activity?.SetTag("stoa.layer", layer);
             activity?.SetTag("stoa.format", format.ToString().ToLowerInvariant());
@@ -131,7 +131,7 @@ public static class ExportEndpoints
             {
                 await audit.StartedAsync(record); // before the first byte: a crash mid-export still leaves this
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (StoreHealth.Unwritable(e) is { } reason)
+            catch (Exception e) when (StoreHealth.Unwritable(e) is { } reason)
             {
                 // Every export is recorded; one that cannot be is not made.
                 download?.Finish(new DownloadEnd(503, reason));
@@ -189,7 +189,7 @@ public static class ExportEndpoints
         {
             await services.GetRequiredService<Checkpoints>().SignAsync(tenantId);
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or System.Security.Cryptography.CryptographicException)
         {
             services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(ExportEndpoints)).LogError(e, "Signing a checkpoint for an export of {Tenant} failed", tenantId);
         }

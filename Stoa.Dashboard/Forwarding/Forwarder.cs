@@ -16,8 +16,11 @@ namespace Stoa.Dashboard.Forwarding;
 /// failures in a row; its events wait in the store, so a slow or absent receiver drops nothing.
 /// </summary>
 public sealed class Forwarder(IDbContextFactory<AuditDbContext> factory, DestinationSecrets secrets, IHttpClientFactory http, EventWriter writer,
-    TimeProvider clock, IConfiguration configuration, StoaMetrics metrics, ILogger<Forwarder> logger) : CommitFollower(writer, logger)
+    StoreLeases leases, TimeProvider clock, IConfiguration configuration, StoaMetrics metrics, ILogger<Forwarder> logger)
+    : CommitFollower(writer, leases, logger)
 {
+    protected override string LeaseName => "forwarding";
+
     /// <summary>Seqs one batch reads at most (and so events one webhook call or syslog write carries).</summary>
     public const int BatchSize = 500;
     /// <summary>Failures in a row that make a destination "failing" on the page.</summary>

@@ -1,13 +1,21 @@
+using Stoa.Dashboard.Storage;
+
 namespace Stoa.Dashboard.Ingest;
 
 /// <summary>
 /// Background work that follows the store as it is written (forwarding, alert rules): a round at
 /// start, then another whenever a batch commits, or a second after the last for retries. A round
-/// that fails is logged and the next one tries again; the app stays up.
+/// that fails is logged and the next one tries again; the app stays up. Rounds run only while this
+/// instance holds the work's lease (<see cref="StoreLeases"/>), so instances sharing a store never
+/// do the work twice; another takes over within <see cref="LeaseLength"/> of the holder's end.
 /// </summary>
-public abstract class CommitFollower(EventWriter writer, ILogger logger) : BackgroundService
+public abstract class CommitFollower(EventWriter writer, StoreLeases leases, ILogger logger) : BackgroundService
 {
+    private static readonly TimeSpan LeaseLength = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _wake = new(0);
+
+    /// <summary>The lease the rounds hold (<c>forwarding</c>, <c>alerts</c>).</summary>
+    protected abstract string LeaseName { get; }
 
     /// <summary>One round: catch up with the store.</summary>
     protected abstract Task RoundAsync(CancellationToken ct);
@@ -30,7 +38,7 @@ public abstract class CommitFollower(EventWriter writer, ILogger logger) : Backg
             {
                 try
                 {
-                    await RoundAsync(stoppingToken);
+                    if (await leases.TryTakeAsync(LeaseName, LeaseLength, stoppingToken)) await RoundAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -46,6 +54,7 @@ public abstract class CommitFollower(EventWriter writer, ILogger logger) : Backg
         {
             writer.Committed -= OnCommitted;
             await StoppedAsync();
+            await leases.ReleaseAsync(LeaseName);
         }
     }
 

@@ -59,7 +59,7 @@ public static class IngestEndpoints
                     chain_head = result.ChainHead,
                 });
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e) when (StoreHealth.Unwritable(e) is { } reason)
+            catch (Exception e) when (StoreHealth.Unwritable(e) is { } reason)
             {
                 metrics.BatchNotStored(tenantId, "refused");
                 return ApiProblems.StoreUnwritable(http, reason);

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Stoa.Dashboard.Storage;
 
 namespace Stoa.Dashboard.Model;
@@ -23,17 +22,16 @@ public sealed class ConsumerUsage
     {
         if (fromMs >= toMs) return new ConsumerUsage();
         var middle = fromMs + (toMs - fromMs) / 2;
-        var options = (DbContextOptions<AuditDbContext>)db.GetService<IDbContextOptions>();
         var halves = await Task.WhenAll(
-            Task.Run(() => CountHalf(options, scope, consumerId, fromMs, middle, ct), ct),
-            Task.Run(() => CountHalf(options, scope, consumerId, middle, toMs, ct), ct));
+            Task.Run(() => CountHalf(db, scope, consumerId, fromMs, middle, ct), ct),
+            Task.Run(() => CountHalf(db, scope, consumerId, middle, toMs, ct), ct));
         return halves[0].Add(halves[1]);
     }
 
-    private static ConsumerUsage CountHalf(DbContextOptions<AuditDbContext> options, AuditScope scope, string consumerId,
+    private static ConsumerUsage CountHalf(AuditDbContext store, AuditScope scope, string consumerId,
         long fromMs, long toMs, CancellationToken ct)
     {
-        using var db = new AuditDbContext(options);
+        using var db = store.Twin();
         var rows = db.Requests(scope).Where(r => r.ConsumerId == consumerId).InWindow(new TimeWindow(fromMs, toMs))
             .Select(r => new UsageRow(r.Method, r.LatencyMs, r.KeyId, r.Path));
         return Count(rows.AsEnumerable(), ct);

@@ -45,19 +45,24 @@ public static class Timeline
             else if (query is IQueryable<RequestEvent> requests) query = (IQueryable<T>)NarrowRequests(requests, f);
         }
         if (string.IsNullOrWhiteSpace(filter?.Text)) return query;
-        // LIKE with % and _ escaped: the text is matched as typed, anywhere, in any case (ASCII).
-        var p = "%" + filter.Text.Trim().Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+        // Anywhere, in any case (ASCII, as both stores' lower() folds it), as typed: no pattern characters.
+        var t = AsciiLower(filter.Text.Trim());
         return query switch
         {
-            IQueryable<RequestEvent> r => (IQueryable<T>)r.Where(e => EF.Functions.Like(e.Path, p, @"\") || EF.Functions.Like(e.ConsumerId, p, @"\")
-                || EF.Functions.Like(e.ConsumerName, p, @"\") || EF.Functions.Like(e.RequestId, p, @"\") || EF.Functions.Like(e.ErrorMessage!, p, @"\")),
-            IQueryable<SecurityEvent> s => (IQueryable<T>)s.Where(e => EF.Functions.Like(e.Actor, p, @"\") || EF.Functions.Like(e.Target, p, @"\")
-                || EF.Functions.Like(e.EventId, p, @"\") || EF.Functions.Like(e.Details!, p, @"\")),
-            IQueryable<BusinessEvent> b => (IQueryable<T>)b.Where(e => EF.Functions.Like(e.ResourceId, p, @"\") || EF.Functions.Like(e.ResourceType, p, @"\")
-                || EF.Functions.Like(e.ActorId, p, @"\") || EF.Functions.Like(e.RequestId!, p, @"\")),
+            IQueryable<RequestEvent> r => (IQueryable<T>)r.Where(e => e.Path.ToLower().Contains(t) || e.ConsumerId.ToLower().Contains(t)
+                || e.ConsumerName.ToLower().Contains(t) || e.RequestId.ToLower().Contains(t) || e.ErrorMessage!.ToLower().Contains(t)),
+            IQueryable<SecurityEvent> s => (IQueryable<T>)s.Where(e => e.Actor.ToLower().Contains(t) || e.Target.ToLower().Contains(t)
+                || e.EventId.ToLower().Contains(t) || e.Details!.ToLower().Contains(t)),
+            IQueryable<BusinessEvent> b => (IQueryable<T>)b.Where(e => e.ResourceId.ToLower().Contains(t) || e.ResourceType.ToLower().Contains(t)
+                || e.ActorId.ToLower().Contains(t) || e.RequestId!.ToLower().Contains(t)),
             _ => query,
         };
     }
+
+    private static string AsciiLower(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++) span[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + 32) : source[i];
+    });
 
     /// <summary>The request-only filters in SQL, as <see cref="LiveFilter.Matches"/> reads them in memory.</summary>
     private static IQueryable<RequestEvent> NarrowRequests(IQueryable<RequestEvent> requests, LiveFilter f)

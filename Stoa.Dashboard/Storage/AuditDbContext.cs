@@ -1,11 +1,24 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Stoa.Dashboard.Evidence;
 
 namespace Stoa.Dashboard.Storage;
 
-public sealed class AuditDbContext(DbContextOptions<AuditDbContext> options) : DbContext(options)
+/// <summary>
+/// The store's model, one for both providers. This type is the SQLite store (its migrations are in
+/// Storage/Migrations); <see cref="PostgresAuditDbContext"/> is the same model on PostgreSQL, a type of
+/// its own only so that it has its own migrations (EF Core's way to keep migrations per provider).
+/// </summary>
+public class AuditDbContext : DbContext
 {
+    public AuditDbContext(DbContextOptions<AuditDbContext> options) : base(options) { }
+
+    protected AuditDbContext(DbContextOptions options) : base(options) { }
+
+    /// <summary>Another context on the same store and settings, for a second query at the same time.</summary>
+    public AuditDbContext Twin() => (AuditDbContext)Activator.CreateInstance(GetType(), this.GetService<IDbContextOptions>())!;
+
     public DbSet<RequestEvent> Requests => Set<RequestEvent>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<BusinessEvent> BusinessEvents => Set<BusinessEvent>();

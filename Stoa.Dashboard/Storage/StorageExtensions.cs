@@ -1,36 +1,75 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Stoa.Dashboard.Evidence;
+using Stoa.Dashboard.Ingest;
 
 namespace Stoa.Dashboard.Storage;
+
+/// <summary>Where the events are kept: <c>Stoa:Store:Provider</c>.</summary>
+public enum StoreProvider
+{
+    /// <summary>One file, nothing to install: the default.</summary>
+    Sqlite,
+    /// <summary>A PostgreSQL server, for stores and traffic one file and one process outgrow.</summary>
+    Postgres,
+}
 
 public static class StorageExtensions
 {
     /// <summary>
-    /// The audit store: EF Core over SQLite. <c>ConnectionStrings:Audit</c> names the file; by default
-    /// <c>App_Data/audit.db</c> under the content root.
+    /// The audit store: EF Core over SQLite (by default) or PostgreSQL (<c>Stoa:Store:Provider</c> =
+    /// <c>postgres</c>). <c>ConnectionStrings:Audit</c> names the store: for SQLite the file (by
+    /// default <c>App_Data/audit.db</c> under the content root), for PostgreSQL the server and database.
     /// </summary>
     public static IServiceCollection AddAuditStore(this IServiceCollection services, IConfiguration configuration,
         IHostEnvironment environment)
     {
+        var provider = Provider(configuration);
         var connectionString = ConnectionString(configuration, environment);
         Directory.CreateDirectory(StoreFolder(configuration, environment));
-
-        var durability = new SqliteDurability(configuration.GetValue<long>("Stoa:Store:MaxSizeMegabytes"));
-        services.AddSingleton(durability);
-        services.AddDbContextFactory<AuditDbContext>(options => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(durability));
+        services.AddSingleton(new StoreSettings(provider, connectionString));
+        if (provider == StoreProvider.Postgres)
+        {
+            services.AddDbContextFactory<PostgresAuditDbContext>(options => options.UseNpgsql(connectionString));
+            services.AddSingleton<IDbContextFactory<AuditDbContext>, StoreContextFactory<PostgresAuditDbContext>>();
+            services.AddSingleton<IWriterConnection, PostgresWriterConnection>();
+            // Several instances: a cookie or antiforgery token one issued must open on another, so they share the key ring.
+            services.AddSingleton<KeyRingSecret>();
+            services.AddDataProtection().SetApplicationName("Stoa.Dashboard").PersistKeysToDbContext<PostgresAuditDbContext>();
+            services.AddOptions<KeyManagementOptions>().Configure<KeyRingSecret>((o, secret) => o.XmlEncryptor = new KeyRingEncryptor(secret));
+        }
+        else
+        {
+            var durability = new SqliteDurability(configuration.GetValue<long>("Stoa:Store:MaxSizeMegabytes"));
+            services.AddSingleton(durability);
+            services.AddDbContextFactory<AuditDbContext>(options => options
+                .UseSqlite(connectionString)
+                .AddInterceptors(durability));
+            services.AddSingleton<IWriterConnection, SqliteWriterConnection>();
+        }
         services.AddSingleton<StoreHealth>();
+        services.AddSingleton<StoreLeases>();
         return services;
     }
+
+    public static StoreProvider Provider(IConfiguration configuration) => configuration["Stoa:Store:Provider"] switch
+    {
+        null or "" => StoreProvider.Sqlite,
+        var name when Enum.TryParse<StoreProvider>(name, ignoreCase: true, out var provider) && !char.IsDigit(name[0]) => provider,
+        var name => throw new InvalidOperationException($"Stoa:Store:Provider is '{name}': it is sqlite (the default) or postgres."),
+    };
 
     private static string ConnectionString(IConfiguration configuration, IHostEnvironment environment)
     {
         var connectionString = configuration.GetConnectionString("Audit");
-        return string.IsNullOrWhiteSpace(connectionString)
-            ? $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "audit.db")}"
-            : connectionString;
+        if (!string.IsNullOrWhiteSpace(connectionString)) return connectionString;
+        if (Provider(configuration) == StoreProvider.Postgres)
+            throw new InvalidOperationException("Stoa:Store:Provider is postgres: set ConnectionStrings:Audit to the server (Host=…;Database=…;Username=…).");
+        return $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "audit.db")}";
     }
 
     /// <summary>A folder the settings name (<paramref name="key"/>, relative to the content root), or by default <paramref name="name"/> beside the store.</summary>
@@ -39,16 +78,24 @@ public static class StorageExtensions
             ? Path.GetFullPath(configured, environment.ContentRootPath)
             : Path.Combine(StoreFolder(configuration, environment), name);
 
-    /// <summary>The folder the store's file is in; what lives beside it (signing keys, archive, secrets) defaults to here.</summary>
-    public static string StoreFolder(IConfiguration configuration, IHostEnvironment environment) =>
-        Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString(configuration, environment)).DataSource))!;
+    /// <summary>
+    /// The folder of what lives beside the store (signing keys, archive, secrets): the SQLite file's
+    /// folder, or with PostgreSQL <c>Stoa:Store:Folder</c> (by default <c>App_Data</c> under the content root).
+    /// </summary>
+    public static string StoreFolder(IConfiguration configuration, IHostEnvironment environment) => Provider(configuration) switch
+    {
+        StoreProvider.Postgres => Path.GetFullPath(configuration["Stoa:Store:Folder"] is { Length: > 0 } folder ? folder : "App_Data",
+            environment.ContentRootPath),
+        _ => Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString(configuration, environment)).DataSource))!,
+    };
 
-    /// <summary>Applies pending migrations; the app serves nothing before the schema is current.</summary>
+/// <summary>Applies pending migrations; the app serves nothing before the schema is current.</summary>
     public static async Task MigrateAuditStoreAsync(this IServiceProvider services)
     {
         var factory = services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.MigrateAsync();
+        if (services.GetRequiredService<StoreSettings>().Provider == StoreProvider.Postgres) services.GetRequiredService<KeyRingSecret>(); // a bad secret stops the start
         await ChainBackfill.RunAsync(factory, services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(ChainBackfill)));
         services.GetRequiredService<StoreHealth>().Migrated = true;
     }
@@ -78,18 +125,52 @@ public sealed class StoreHealth(IDbContextFactory<AuditDbContext> factory)
             await using var db = await factory.CreateDbContextAsync(ct);
             return await db.Database.CanConnectAsync(ct) ? null : "The store cannot be opened.";
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        catch (Exception e) when (e is DbException or InvalidOperationException)
         {
             return "The store cannot be opened.";
         }
     }
 
-    /// <summary>The failures that mean "the store cannot take writes now" (full disk, I/O error, read-only file), not a bad batch.</summary>
-    public static string? Unwritable(SqliteException e) => e.SqliteErrorCode switch
+    /// <summary>
+    /// Why the store cannot take writes now (full disk, I/O error, read-only, unreachable server), from
+    /// the failure a write met; null for anything else, such as a bad batch.
+    /// </summary>
+    public static string? Unwritable(Exception e) => e switch
     {
-        13 => "The store is full: the disk (or Stoa:Store:MaxSizeMegabytes) has no room for more events.", // SQLITE_FULL
-        10 => "The store cannot be written: an I/O error.", // SQLITE_IOERR
-        8 => "The store cannot be written: the file is read-only.", // SQLITE_READONLY
+        DbUpdateException { InnerException: { } inner } => Unwritable(inner),
+        SqliteException sqlite => sqlite.SqliteErrorCode switch
+        {
+            13 => Full, // SQLITE_FULL
+            10 => "The store cannot be written: an I/O error.", // SQLITE_IOERR
+            8 => "The store cannot be written: the file is read-only.", // SQLITE_READONLY
+            _ => null,
+        },
+        PostgresException postgres => postgres.SqlState switch
+        {
+            PostgresErrorCodes.DiskFull or PostgresErrorCodes.InsufficientResources or PostgresErrorCodes.OutOfMemory => Full,
+            PostgresErrorCodes.ReadOnlySqlTransaction => "The store cannot be written: the database is read-only.",
+            PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections =>
+                "The store cannot be reached: the database server is not taking connections.",
+            _ => null,
+        },
+        NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException or TimeoutException } =>
+            "The store cannot be reached: no connection to the database server.",
         _ => null,
     };
+
+    private const string Full = "The store is full: the disk (or Stoa:Store:MaxSizeMegabytes) has no room for more events.";
+}
+
+/// <summary>Which store the app runs on, and where.</summary>
+public sealed record StoreSettings(StoreProvider Provider, string ConnectionString)
+{
+    /// <summary>This process among the instances that share the store (<c>machine/pid/random</c>): lease holders and commit notifications name it.</summary>
+    public string Instance { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+}
+
+/// <summary>The app asks for contexts of the shared model; on PostgreSQL they are its own type (for its migrations).</summary>
+public sealed class StoreContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<AuditDbContext>
+    where TContext : AuditDbContext
+{
+    public AuditDbContext CreateDbContext() => inner.CreateDbContext();
 }
