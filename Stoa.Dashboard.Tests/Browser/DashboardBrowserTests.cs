@@ -190,8 +190,8 @@ public sealed class DashboardBrowserTests(BrowserApp app) : IClassFixture<Browse
         await page.Locator("#security-chart[data-drawn='true']").WaitForAsync();
         await page.Locator("#security-log-scale").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("scale=log"));
-        await page.Locator("#security-chart[data-scale='log']").WaitForAsync();
-        await page.WaitForFunctionAsync("document.querySelector('#security-chart .js-plotly-plot')?._fullLayout?.yaxis?.type === 'log'");
+        await page.Locator("#security-chart[data-drawn-scale='log']").WaitForAsync(); // Plotly has redrawn (a polled WaitForFunction would need eval, which the CSP forbids)
+        Assert.Equal("log", await page.EvaluateAsync<string>("document.querySelector('#security-chart .js-plotly-plot')._fullLayout.yaxis.type"));
         await app.ScreenshotAsync(page, "security-log-scale");
     }
 

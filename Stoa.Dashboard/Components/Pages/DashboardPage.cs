@@ -17,6 +17,7 @@ public abstract class DashboardPage : ComponentBase, IDisposable
 {
     private static readonly TimeSpan LiveRefreshInterval = TimeSpan.FromMilliseconds(200);
     private string? _loadedKey;
+    private string? _shownKey;
     private DashboardView? _view;
     private IDisposable? _live;
     private CallbackThrottler? _throttle;
@@ -68,7 +69,9 @@ public abstract class DashboardPage : ComponentBase, IDisposable
             await _load.CancelAsync();
         }
         _loadedKey = _loadingKey = key;
-        Loading = true;
+        // A new view shows the loading bar; the same view again (a live refresh, a change made on the page) keeps what is shown,
+        // so a form being filled in does not blink away under the person typing.
+        Loading = key != _shownKey;
         _view = Context.View.SlideTo(Clock.GetUtcNow().ToUnixTimeMilliseconds());
         using var load = _load = new CancellationTokenSource();
         try
@@ -77,6 +80,7 @@ public abstract class DashboardPage : ComponentBase, IDisposable
             activity?.SetTag("stoa.page", GetType().Name);
             await using var db = await Store.CreateDbContextAsync(load.Token);
             await LoadAsync(db, load.Token);
+            _shownKey = key;
         }
         catch (OperationCanceledException) when (load.IsCancellationRequested)
         {
