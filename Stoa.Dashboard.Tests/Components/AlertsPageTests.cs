@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Components;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Stoa.Dashboard.Alerts;
@@ -30,16 +29,15 @@ public sealed class AlertsPageTests : StoreTestContext
         var cut = RenderAt<AlertsPage>("/alerts?tenant=t1&hours=24");
         cut.WaitForElement("#no-rules", Wait);
         Assert.NotNull(cut.Find("#no-alerts"));
-        // The async dispatches return once the field's handler is done: a click must not overtake a change (MudBlazor sets values asynchronously).
-        await cut.Find("#add-recommended").ClickAsync(new());
+        await ClickAsync(cut, "#add-recommended");
         cut.WaitForAssertion(() => Assert.Equal(AlertRuleTypes.Names, cut.FindAll("#rule-list tbody tr").Select(r => r.GetAttribute("data-type"))), Wait);
 
-        await cut.Find("#rule-threshold").ChangeAsync(new() { Value = "0" });
-        await cut.Find("#rule-save").ClickAsync(new());
+        await ChangeAsync(cut, "#rule-threshold", "0");
+        await ClickAsync(cut, "#rule-save");
         cut.WaitForAssertion(() => Assert.Contains("threshold:", cut.Find(".rule-problem").TextContent), Wait);
-        await cut.Find("#rule-threshold").ChangeAsync(new() { Value = "3" });
-        await cut.Find("#rule-name").ChangeAsync(new() { Value = "Three strikes" });
-        await cut.Find("#rule-save").ClickAsync(new());
+        await ChangeAsync(cut, "#rule-threshold", "3");
+        await ChangeAsync(cut, "#rule-name", "Three strikes");
+        await ClickAsync(cut, "#rule-save");
         cut.WaitForAssertion(() => Assert.Contains("Three strikes", cut.Find("#rule-list").TextContent), Wait);
         Assert.Contains("3 failed sign-ins for one target within 5 min", cut.Find("#rule-list").TextContent);
 

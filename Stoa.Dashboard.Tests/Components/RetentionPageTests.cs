@@ -27,17 +27,18 @@ public sealed class RetentionPageTests : StoreTestContext
         cut.WaitForAssertion(() => Assert.Contains("90 days hot, then 12 months in the archive", cut.Find("#policy-text").TextContent), Wait);
         Assert.Contains(Old.ToString("yyyy-MM-dd"), cut.Find("#oldest-hot").TextContent);
 
-        cut.Find("#hold-reason").Change("Matter 7");
-        cut.Find("#hold-place").Click();
+        await ChangeAsync(cut, "#hold-reason", "Matter 7");
+        await ClickAsync(cut, "#hold-place");
         cut.WaitForAssertion(() => Assert.Contains("Matter 7", cut.Find("#legal-holds").TextContent), Wait);
-        cut.Find("#retention-run").Click();
+        await ClickAsync(cut, "#retention-run");
         cut.WaitForAssertion(() => Assert.Contains("Archived 0 files", cut.Find("#retention-run-result").TextContent), Wait);
         Assert.Contains("legal hold", cut.Find("#retention-run-result").TextContent);
 
-        cut.Find("#hold-release").Click();
-        cut.WaitForElement("#hold-release-confirm", Wait).Click();
+        await ClickAsync(cut, "#hold-release");
+        cut.WaitForElement("#hold-release-confirm", Wait);
+        await ClickAsync(cut, "#hold-release-confirm");
         cut.WaitForAssertion(() => Assert.Contains("released", cut.Find("#legal-holds").TextContent), Wait);
-        cut.Find("#retention-run").Click();
+        await ClickAsync(cut, "#retention-run");
         cut.WaitForAssertion(() => Assert.Contains("Archived 2 files (3 events)", cut.Find("#retention-run-result").TextContent), Wait);
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#archive-file-list tbody tr").Count), Wait);
         Assert.Contains("/manifest.json", cut.Find("#archive-file-list").InnerHtml);

@@ -69,6 +69,17 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
     protected Task StoreAsync(string tenant, params AuditEvent[] events) =>
         Services.GetRequiredService<EventWriter>().WriteAsync(tenant, EventBatch.Of(events));
 
+    /// <summary>
+    /// Finds and clicks in one turn of the renderer: a render in between (a reload finishing) would
+    /// leave the found element's handler stale (bUnit's UnknownEventHandlerIdException).
+    /// </summary>
+    protected static Task ClickAsync<TPage>(IRenderedComponent<TPage> cut, string selector) where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => cut.Find(selector).Click());
+
+    /// <summary>Finds and changes a field in one turn of the renderer (see <see cref="ClickAsync"/>).</summary>
+    protected static Task ChangeAsync<TPage>(IRenderedComponent<TPage> cut, string selector, string value) where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        cut.InvokeAsync(() => cut.Find(selector).Change(value));
+
     /// <summary>Renders a page as if the browser were at <paramref name="url"/>: query parameters and the cascaded view both come from it.</summary>
     protected IRenderedComponent<TPage> RenderAt<TPage>(string url, string role = Roles.Operator, string[]? consumers = null)
         where TPage : Microsoft.AspNetCore.Components.IComponent
