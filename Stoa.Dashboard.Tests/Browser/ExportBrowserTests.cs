@@ -15,7 +15,11 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await page.GotoAsync($"{app.BaseUrl}/access?tenant=tenant_abc&days=14");
         await page.WaitForSelectorAsync("#circuit-ready", new() { State = WaitForSelectorState.Attached });
-        if (find is not null) await page.FillAsync("#access-consumers-find", find); // by name: the gateway's name for it
+        if (find is not null)
+        {
+            await page.FillAsync("#access-consumers-find", find); // by name: the gateway's name for it
+            await page.Locator("#access-consumers-picker[data-shown='1']").WaitForAsync(); // the search applied (it waits 150 ms for typing to pause)
+        }
         await page.ClickAsync("#access-consumers");
         if (find is not null) await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(1);
         await page.ClickAsync($".mud-popover-open .mud-list-item:has-text('{consumer}')");
