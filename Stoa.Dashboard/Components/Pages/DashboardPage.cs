@@ -72,6 +72,8 @@ public abstract class DashboardPage : ComponentBase, IDisposable
         // A new view shows the loading bar; the same view again (a live refresh, a change made on the page) keeps what is shown,
         // so a form being filled in does not blink away under the person typing.
         Loading = key != _shownKey;
+        // A new view's load fills in fields as it goes: if it is left part way, they no longer show the view that was shown.
+        if (Loading) _shownKey = null;
         _view = Context.View.SlideTo(Clock.GetUtcNow().ToUnixTimeMilliseconds());
         using var load = _load = new CancellationTokenSource();
         try
