@@ -28,7 +28,9 @@ public static class DashboardBenchmark
         var span = TimeSpan.FromDays(Math.Max(1, options.Events / 300_000.0)); // a few hundred thousand a day
         Console.WriteLine($"Generating {options.Events:N0} request events over {span.TotalDays:0} days…");
         var mainRows = (int)(options.Events * 0.9);
-        // On PostgreSQL a load this size goes in as bulk loads do: the secondary indexes dropped, then built once (timed).
+        // On PostgreSQL the months' partitions come first (the app makes a past month's when its first event comes: these bypass it),
+        // and a load this size goes in as bulk loads do: the secondary indexes dropped, then built once (timed).
+        if (workspace.OnPostgres) MakePartitions(workspace, now - span, now);
         var indexes = workspace.OnPostgres ? await DropIndexesAsync(workspace, "request_events") : [];
         var bareRate = DataGenerator.Insert(workspace, Main, mainRows, now, span, seed: 1);
         DataGenerator.Insert(workspace, "bench_other", (int)(options.Events - mainRows), now, span, seed: 2);
@@ -180,7 +182,17 @@ public static class DashboardBenchmark
             while (await reader.ReadAsync()) indexes.Add((reader.GetString(0), reader.GetString(1)));
         }
         foreach (var (name, _) in indexes) await workspace.ExecuteAsync($"DROP INDEX \"{name}\"");
-        return indexes.Select(i => i.Definition).ToList();
+        // A partitioned table's index reads "ON ONLY" (itself, none of its partitions'): built again, it is built for all of them.
+        return indexes.Select(i => i.Definition.Replace(" ON ONLY ", " ON ")).ToList();
+    }
+
+    private static void MakePartitions(Workspace workspace, DateTimeOffset from, DateTimeOffset to)
+    {
+        var months = new List<long>();
+        for (var month = RequestPartitions.MonthOf(from.ToUnixTimeMilliseconds()); month <= to.ToUnixTimeMilliseconds(); month = RequestPartitions.NextMonth(month))
+            months.Add(month);
+        new RequestPartitions(new StoreSettings(StoreProvider.Postgres, workspace.ConnectionString), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RequestPartitions>.Instance).Ensure(months);
     }
 
     /// <summary>How the benchmark writes rows bare on this store.</summary>

@@ -29,6 +29,12 @@ public abstract class StoreTestContext : BunitContext, IAsyncLifetime
     protected TestClock Clock { get; } = new(StoaApp.Epoch);
     protected StoaOptions Options { get; } = new();
 
+    /// <summary>
+    /// bUnit waits a second by default; a page's load is real queries on a real store, and the suite runs
+    /// them in parallel on two cores (PostgreSQL's server on them too), so a wait gets ten.
+    /// </summary>
+    static StoreTestContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+
     protected StoreTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;

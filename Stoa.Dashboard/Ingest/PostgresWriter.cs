@@ -12,7 +12,8 @@ namespace Stoa.Dashboard.Ingest;
 /// rows are numbered, and nothing else can add one of them until the commit. Row ids are drawn from the
 /// tables' own sequences in one round trip.
 /// </summary>
-public sealed class PostgresWriterConnection(StoreSettings settings, IDbContextFactory<AuditDbContext> factory) : IWriterConnection
+public sealed class PostgresWriterConnection(StoreSettings settings, IDbContextFactory<AuditDbContext> factory, RequestPartitions partitions)
+    : IWriterConnection
 {
     private readonly Lazy<IReadOnlyDictionary<EventKind, NpgsqlDbType[]>> _columnTypes = new(() => ColumnTypes(factory));
     private NpgsqlConnection? _connection;
@@ -25,7 +26,7 @@ public sealed class PostgresWriterConnection(StoreSettings settings, IDbContextF
             connection.Open();
             _connection = connection;
         }
-        return new PostgresGroupTransaction(_connection, _connection.BeginTransaction(), _columnTypes.Value, settings.Instance);
+        return new PostgresGroupTransaction(_connection, _connection.BeginTransaction(), _columnTypes.Value, partitions, settings.Instance);
     }
 
     public void Dispose()
@@ -54,7 +55,7 @@ public sealed class PostgresWriterConnection(StoreSettings settings, IDbContextF
 }
 
 public sealed class PostgresGroupTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction,
-    IReadOnlyDictionary<EventKind, NpgsqlDbType[]> columnTypes, string instance) : GroupTransaction(transaction)
+    IReadOnlyDictionary<EventKind, NpgsqlDbType[]> columnTypes, RequestPartitions partitions, string instance) : GroupTransaction(transaction)
 {
     private readonly HashSet<(EventKind, string)> _taken = [];
     private readonly Dictionary<EventKind, List<(AuditEvent Event, byte[]? Head)>> _added = [];
@@ -74,7 +75,10 @@ public sealed class PostgresGroupTransaction(NpgsqlConnection connection, Npgsql
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : (byte[])reader.GetValue(1));
     }
 
-    /// <summary>Reads which of the batch's keys are stored already (the tenant's row lock keeps it so until the commit).</summary>
+    /// <summary>
+    /// Reads which of the batch's keys are stored already (the tenant's row lock keeps it so until the
+    /// commit); then, holding the table, makes sure the request events' months have their partitions.
+    /// </summary>
     public override void BeginBatch(string tenantId, IReadOnlyList<AuditEvent> events)
     {
         _taken.Clear();
@@ -90,6 +94,8 @@ public sealed class PostgresGroupTransaction(NpgsqlConnection connection, Npgsql
             using var reader = command.ExecuteReader();
             while (reader.Read()) _taken.Add((kind, reader.GetString(0)));
         }
+        if (events.Any(e => e.Kind == EventKind.Request))
+            partitions.EnsureFor(connection, transaction, events.Where(e => e.Kind == EventKind.Request).Select(e => e.TimestampMs));
     }
 
     public override bool TryAdd(AuditEvent e, byte[]? chainHead)

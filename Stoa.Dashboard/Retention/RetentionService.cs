@@ -11,7 +11,7 @@ namespace Stoa.Dashboard.Retention;
 /// this machine that is gone (killed) is free at once.
 /// </summary>
 public sealed class RetentionService(Archiver archiver, IDbContextFactory<AuditDbContext> factory, StoreLeases leases, TimeProvider clock,
-    IConfiguration configuration, ILogger<RetentionService> logger) : BackgroundService
+    IConfiguration configuration, ILogger<RetentionService> logger, RequestPartitions? partitions = null) : BackgroundService
 {
     public const string LeaseName = "retention";
     private static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(10);
@@ -31,6 +31,8 @@ public sealed class RetentionService(Archiver archiver, IDbContextFactory<AuditD
                 if (!await leases.TryTakeAsync(LeaseName, LeaseLength, ct)) throw new InvalidOperationException("The retention lease was taken over by another holder; this run stops.");
                 runs.Add(await archiver.RunAsync(tenant, ct));
             }
+            // On PostgreSQL a past month every tenant's events have left goes as a whole table (and its space with it, without waiting for a vacuum).
+            if (partitions is not null) await partitions.DropEmptyPastAsync(ct);
             return runs;
         }
         finally

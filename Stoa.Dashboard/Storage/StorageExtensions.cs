@@ -37,6 +37,8 @@ public static class StorageExtensions
             services.AddDbContextFactory<PostgresAuditDbContext>(options => options.UseNpgsql(connectionString));
             services.AddSingleton<IDbContextFactory<AuditDbContext>, StoreContextFactory<PostgresAuditDbContext>>();
             services.AddSingleton<IWriterConnection, PostgresWriterConnection>();
+            services.AddSingleton<RequestPartitions>();
+            services.AddHostedService<RequestPartitionsService>();
             // Several instances: a cookie or antiforgery token one issued must open on another, so they share the key ring.
             services.AddSingleton<KeyRingSecret>();
             services.AddDataProtection().SetApplicationName("Stoa.Dashboard").PersistKeysToDbContext<PostgresAuditDbContext>();
@@ -95,7 +97,11 @@ public static class StorageExtensions
         var factory = services.GetRequiredService<IDbContextFactory<AuditDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
         await db.Database.MigrateAsync();
-        if (services.GetRequiredService<StoreSettings>().Provider == StoreProvider.Postgres) services.GetRequiredService<KeyRingSecret>(); // a bad secret stops the start
+        if (services.GetRequiredService<StoreSettings>().Provider == StoreProvider.Postgres)
+        {
+            services.GetRequiredService<KeyRingSecret>(); // a bad secret stops the start
+            services.GetRequiredService<RequestPartitions>().EnsureAhead();
+        }
         await ChainBackfill.RunAsync(factory, services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(ChainBackfill)));
         services.GetRequiredService<StoreHealth>().Migrated = true;
     }
