@@ -15,7 +15,8 @@ namespace Stoa.Dashboard.Ingest;
 /// Group commit: batches that arrive while another is being written queue up, and whoever takes the
 /// write lock next writes all of them in one transaction. They share one durable commit (an fsync),
 /// so concurrent senders get several times the throughput; each batch still lands whole or not at
-/// all, because a failing batch rolls back to its own savepoint (its rows, rollups and seq numbers).
+/// all, because a failing batch rolls back to its own savepoint (its rows and seq numbers; the
+/// rollups are counted once for the group, of the batches that stored).
 /// </remarks>
 public sealed class EventWriter(IWriterConnection store, StoreHealth health, TimeProvider clock, IConfiguration configuration,
     StoaMetrics metrics, ILogger<EventWriter> logger) : IDisposable
@@ -72,6 +73,9 @@ public sealed class EventWriter(IWriterConnection store, StoreHealth health, Tim
         {
             using var transaction = store.Begin();
             written = group.Where(pending => TryWriteInSavepoint(transaction, pending)).ToList();
+            // The group's requests are counted into the rollups at once: batches that arrive together share
+            // most of their rows (the same consumers in the same minutes), and a failure here fails the group.
+            transaction.AddToRollups(RollupCount.Of(written.SelectMany(w => w.Committed!.Events.OfType<RequestEvent>()).ToList()));
             transaction.Commit();
             var committedAt = System.Diagnostics.Stopwatch.GetTimestamp();
             foreach (var pending in written) pending.Committed!.CommittedAt = committedAt;
@@ -110,8 +114,9 @@ public sealed class EventWriter(IWriterConnection store, StoreHealth health, Tim
 
     /// <summary>
     /// Writes one batch in its own savepoint: each new event gets its row id and the tenant's next
-    /// arrival number, a duplicate gets neither, and the rollups count the new requests. Anything
-    /// failing rolls back this batch alone, its numbers included, so the sequence has no gaps.
+    /// arrival number, a duplicate gets neither (the group counts the new requests into the rollups
+    /// after its batches). Anything failing rolls back this batch alone, its numbers included, so the
+    /// sequence has no gaps.
     /// </summary>
     private bool TryWriteInSavepoint(GroupTransaction transaction, PendingWrite pending)
     {
@@ -141,7 +146,6 @@ public sealed class EventWriter(IWriterConnection store, StoreHealth health, Tim
             transaction.EndBatch();
             committed.Head = head;
             transaction.SetLastSeq(pending.TenantId, lastSeq, _chained ? head : null);
-            transaction.AddToRollups(RollupCount.Of(committed.Events.OfType<RequestEvent>().ToList()));
             transaction.ReleaseSavepoint();
             pending.Committed = committed;
             return true;
