@@ -23,6 +23,7 @@ public static class CommandLine
         "vacuum" => new RetentionCommand(args),
         "destinations" => new DestinationsCommand(args[1..]),
         "alerts" => new AlertsCommand(args[1..]),
+        "store" => new StoreCommand(args[1..]),
         _ => null,
     };
 }
