@@ -46,6 +46,53 @@ public sealed class FullStoreTests(FullStoreTests.App app) : IClassFixture<FullS
     }
 }
 
+/// <summary>
+/// The same on PostgreSQL: a server that refuses writes for a full disk (SQLSTATE 53100; raised here by a
+/// trigger, since a test cannot fill the server's disk) gets the same answers, and once it takes writes
+/// again so does the app.
+/// </summary>
+public sealed class FullPostgresStoreTests : IAsyncLifetime
+{
+    private readonly StoaApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_app.Services.GetRequiredService<Stoa.Dashboard.Storage.StoreSettings>().ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [PostgresFact]
+    public async Task Writes_refused_for_a_full_disk_get_503_with_retry_after_and_go_on_once_there_is_room()
+    {
+        var tenant = StoaApp.NewTenant();
+        var client = await _app.OperatorAsync(tenant);
+        Assert.Equal((1, 0), await client.IngestAsync(tenant, Wire.Request("before", StoaApp.Epoch.AddMinutes(-3))));
+        await ExecuteAsync("""
+            CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$;
+            CREATE TRIGGER disk_full BEFORE INSERT ON request_events FOR EACH ROW EXECUTE FUNCTION disk_full();
+            """);
+
+        var refused = await client.PostAsync(tenant, Wire.Request("during", StoaApp.Epoch.AddMinutes(-2)));
+        Assert.Contains("full", (string?)(await refused.ProblemAsync(503))["detail"]);
+        Assert.Equal("60", refused.Headers.RetryAfter?.ToString());
+        Assert.Single((await client.GetJsonAsync($"/v1/audit/{tenant}"))["logs"]!.AsArray()); // reads go on; nothing of the refused batch
+        var health = await _app.CreateClient().GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Contains("full", (string?)JsonNode.Parse(await health.Content.ReadAsStringAsync())!["checks"]!["store"]!["detail"]);
+
+        await ExecuteAsync("DROP TRIGGER disk_full ON request_events");
+        Assert.Equal((1, 0), await client.IngestAsync(tenant, Wire.Request("during", StoaApp.Epoch.AddMinutes(-2))));
+        Assert.Equal(HttpStatusCode.OK, (await _app.CreateClient().GetAsync("/readyz")).StatusCode);
+        Assert.Equal(["before", "during"], (await client.GetJsonAsync($"/v1/audit/{tenant}?order=asc"))["logs"]!.AsArray().Select(e => (string)e!["request_id"]!));
+    }
+}
+
 /// <summary>Ingest holds a bounded number of bodies: beyond the running and waiting ones, a sender is told to come back.</summary>
 public sealed class IngestBackPressureTests(IngestBackPressureTests.App app) : IClassFixture<IngestBackPressureTests.App>
 {

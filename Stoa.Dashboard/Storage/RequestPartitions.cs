@@ -39,7 +39,7 @@ public sealed class RequestPartitions(StoreSettings settings, TimeProvider clock
         Table + "_" + DateTimeOffset.FromUnixTimeMilliseconds(monthMs).ToString("yyyy_MM", CultureInfo.InvariantCulture);
 
     /// <summary>The SQL that makes one month's partition: an empty table attached (which takes no lock that stops reads or writes).</summary>
-    public static string CreateSql(long monthMs) => $"""
+    private static string CreateSql(long monthMs) => $"""
         CREATE TABLE IF NOT EXISTS {NameOf(monthMs)} (LIKE {Table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
         ALTER TABLE {Table} ATTACH PARTITION {NameOf(monthMs)} FOR VALUES FROM ({monthMs}) TO ({NextMonth(monthMs)});
         """;
@@ -63,11 +63,7 @@ public sealed class RequestPartitions(StoreSettings settings, TimeProvider clock
         var thisMonth = MonthOf(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var months = timestamps.Select(MonthOf).Distinct().Where(m => !(m >= thisMonth && _ahead.ContainsKey(m))).ToList();
         if (months.Count == 0) return;
-        using var command = new NpgsqlCommand("SELECT relname FROM pg_class WHERE relname = ANY($1)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = months.Select(NameOf).ToArray() });
-        var existing = new HashSet<string>();
-        using (var reader = command.ExecuteReader())
-            while (reader.Read()) existing.Add(reader.GetString(0));
+        var existing = Attached(connection, transaction);
         Ensure(months.Where(m => !existing.Contains(NameOf(m))).ToList());
         foreach (var m in months.Where(m => m >= thisMonth)) _ahead[m] = true;
     }
@@ -81,14 +77,7 @@ public sealed class RequestPartitions(StoreSettings settings, TimeProvider clock
         using var transaction = connection.BeginTransaction();
         using (var locking = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({CreationLock})", connection, transaction))
             locking.ExecuteNonQuery();
-        var existing = new HashSet<string>();
-        using (var command = new NpgsqlCommand("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass",
-            connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table });
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) existing.Add(reader.GetString(0));
-        }
+        var existing = Attached(connection, transaction);
         foreach (var month in months.Where(m => !existing.Contains(NameOf(m))))
         {
             using var create = new NpgsqlCommand(CreateSql(month), connection, transaction);
@@ -96,6 +85,18 @@ public sealed class RequestPartitions(StoreSettings settings, TimeProvider clock
             logger.LogDebug("Made the partition {Partition} of {Table}", NameOf(month), Table);
         }
         transaction.Commit();
+    }
+
+    /// <summary>The names of the table's partitions.</summary>
+    private static HashSet<string> Attached(NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        using var command = new NpgsqlCommand("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass",
+            connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table });
+        var names = new HashSet<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) names.Add(reader.GetString(0));
+        return names;
     }
 
     /// <summary>
@@ -108,15 +109,7 @@ public sealed class RequestPartitions(StoreSettings settings, TimeProvider clock
         var before = MonthOf(MonthOf(clock.GetUtcNow().ToUnixTimeMilliseconds()) - 1);
         await using var connection = new NpgsqlConnection(settings.ConnectionString);
         await connection.OpenAsync(ct);
-        var past = new List<string>();
-        await using (var command = new NpgsqlCommand("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1",
-            connection))
-        {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Table });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                if (string.CompareOrdinal(reader.GetString(0), NameOf(before)) < 0) past.Add(reader.GetString(0));
-        }
+        var past = Attached(connection, null).Where(name => string.CompareOrdinal(name, NameOf(before)) < 0).Order(StringComparer.Ordinal).ToList();
         var dropped = new List<string>();
         foreach (var name in past)
         {
