@@ -158,6 +158,9 @@ public sealed class ExportBrowserTests(BrowserApp app) : IClassFixture<BrowserAp
         await operatorPage.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await operatorPage.Locator("#access-list tr[data-status='revoked']", new() { HasText = "cons_acme_erp" }).First.WaitForAsync();
 
+        // The client's open tab checks its user every 2 seconds and goes to sign-in by itself (a navigation of the
+        // test's meanwhile would race it); once it has, asking for the page again is sent there too.
+        await client.WaitForURLAsync("**/signin**", new() { Timeout = 10_000 });
         await client.GotoAsync($"{app.BaseUrl}/export?tenant=tenant_abc");
         Assert.Contains("/signin", client.Url);
         await client.GotoAsync(link);
