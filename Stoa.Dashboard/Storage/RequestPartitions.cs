@@ -149,7 +149,7 @@ public sealed class RequestPartitionsService(RequestPartitions partitions, TimeP
             {
                 partitions.EnsureAhead();
             }
-            catch (Exception e) when (e is NpgsqlException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogError(e, "The partitions ahead could not be made; the next try is in an hour, and the writer makes a missing one itself");
             }
