@@ -104,6 +104,39 @@ public sealed class RequestPartitionsTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task The_writers_read_of_stored_ids_probes_the_id_index_even_for_a_tenant_the_statistics_have_not_seen()
+    {
+        await _app.OperatorAsync("t_any"); // started and migrated
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        async Task ExecuteAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        const string Insert = """
+            INSERT INTO request_events (tenant_id, request_id, timestamp, consumer_id, consumer_name, api_id, method, path, status_code,
+                latency_ms, request_size_bytes, response_size_bytes, gateway_version, datacenter, seq)
+            SELECT '{0}', '{0}_' || n, 1773230400000 + n, 'c', 'c', 'api', 'GET', '/x', 200, 1, 1, 1, 'gw', 'dc', n FROM generate_series(1, {1}) AS n
+            """; // March 2026
+        await ExecuteAsync(string.Format(Insert, "t_known", 20_000));
+        await ExecuteAsync("ANALYZE request_events");
+        await ExecuteAsync(string.Format(Insert, "t_new", 20_000)); // since the statistics: they think t_new has next to no rows
+
+        await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + Stoa.Dashboard.Ingest.PostgresGroupTransaction.StoredKeysSql(Stoa.Dashboard.Events.EventKind.Request), connection);
+        explain.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "t_new" });
+        explain.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Enumerable.Range(1, 1000).Select(n => $"t_new_{n * 7}").ToArray() });
+        var plan = System.Text.Json.Nodes.JsonNode.Parse((string)(await explain.ExecuteScalarAsync())!)![0]!["Plan"]!;
+        var march = Nodes(plan).Single(n => (string?)n["Relation Name"] == "request_events_2026_03"); // the month the rows are in
+        Assert.Equal("request_events_2026_03_tenant_id_request_id_idx", (string?)march["Index Name"]);
+        Assert.EndsWith("AND (request_id = k.key))", (string?)march["Index Cond"]); // the id bounds the index scan
+        Assert.Null(march["Filter"]); // rather than filtering every row of the tenant's
+    }
+
+    private static IEnumerable<System.Text.Json.Nodes.JsonNode> Nodes(System.Text.Json.Nodes.JsonNode plan) =>
+        new[] { plan }.Concat(plan["Plans"]?.AsArray().SelectMany(child => Nodes(child!)) ?? []);
+
+    [PostgresFact]
     public async Task A_store_made_before_the_partitioning_keeps_its_rows_ids_and_numbering_when_migrated()
     {
         var settings = TestStore.Settings(_app.DatabasePath);

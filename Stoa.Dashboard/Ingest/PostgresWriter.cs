@@ -86,9 +86,7 @@ public sealed class PostgresGroupTransaction(NpgsqlConnection connection, Npgsql
         foreach (var kind in events.Select(e => e.Kind).Distinct())
         {
             var key = AuditEvent.FieldsOf(kind).Single(f => f.Name == EventTables.KeyOf(kind));
-            using var command = new NpgsqlCommand(
-                $"SELECT {EventTables.KeyOf(kind)} FROM {EventTables.Of(kind)} WHERE tenant_id = $1 AND {EventTables.KeyOf(kind)} = ANY($2)",
-                connection, transaction);
+            using var command = new NpgsqlCommand(StoredKeysSql(kind), connection, transaction);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Where(e => e.Kind == kind).Select(e => key.Text(e)!).Distinct().ToArray() });
             using var reader = command.ExecuteReader();
@@ -97,6 +95,19 @@ public sealed class PostgresGroupTransaction(NpgsqlConnection connection, Npgsql
         if (events.Any(e => e.Kind == EventKind.Request))
             partitions.EnsureFor(connection, transaction, events.Where(e => e.Kind == EventKind.Request).Select(e => e.TimestampMs));
     }
+
+    /// <summary>
+    /// Which of the keys ($2) the tenant ($1) has stored: one probe of the (tenant, key) index a key.
+    /// Asked plainly (<c>tenant_id = $1 AND key = ANY($2)</c>), PostgreSQL plans for the tenant its
+    /// statistics know: for a new tenant growing fast they say "next to no rows", and it reads all the
+    /// tenant's rows through the (tenant, time) index and filters them, so every batch reads all the
+    /// tenant sent before (a second a batch at 100,000 rows). The tenant behind a sub-select is planned
+    /// as an average one, and a lookup a key leaves no cheaper way than the key's index.
+    /// </summary>
+    public static string StoredKeysSql(EventKind kind) => $"""
+        SELECT k.key FROM unnest($2::text[]) AS k(key)
+        CROSS JOIN LATERAL (SELECT 1 FROM {EventTables.Of(kind)} e WHERE e.tenant_id = (SELECT $1::text) AND e.{EventTables.KeyOf(kind)} = k.key LIMIT 1) AS stored
+        """;
 
     public override bool TryAdd(AuditEvent e, byte[]? chainHead)
     {
