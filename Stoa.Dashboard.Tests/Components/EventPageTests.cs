@@ -70,8 +70,8 @@ public sealed class EventPageTests : StoreTestContext
         cut.WaitForAssertion(() => Assert.Equal(["document/new", "document/old"],
             cut.FindAll("#changes tr.business-row").Select(r => r.GetAttribute("data-resource"))));
 
-        cut.Find("#order-toggle").Click();
-        Assert.Contains("order=asc", navigation.Uri);
+        await ClickAsync(cut, "#order-toggle");
+        cut.WaitForAssertion(() => Assert.Contains("order=asc", navigation.Uri));
         var ascending = RenderAt<ChangesPage>("/changes?tenant=t1&hours=24&order=asc");
         ascending.WaitForAssertion(() => Assert.Equal(["document/old", "document/new"],
             ascending.FindAll("#changes tr.business-row").Select(r => r.GetAttribute("data-resource"))));
