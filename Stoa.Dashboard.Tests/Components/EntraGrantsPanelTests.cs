@@ -24,12 +24,12 @@ public sealed class EntraGrantsPanelTests : StoreTestContext
         var cut = Render<EntraGrantsPanel>(ps => ps.Add(p => p.Caller, EntraApp.GrantingOperator).Add(p => p.Tenant, "t1")
             .Add(p => p.KnownConsumers, [new Stoa.Dashboard.Model.KnownConsumer("cons_a", "Acme ERP")]));
 
-        cut.Find("input#grant-subject").Change("Carla@Contoso.example");
-        cut.Find("#grant-add").Click();
+        await ChangeAsync(cut, "input#grant-subject", "Carla@Contoso.example");
+        await ClickAsync(cut, "#grant-add");
 
-        var row = cut.WaitForElement("#grant-list tr[data-subject='carla@contoso.example']");
-        Assert.Contains("none", row.TextContent); // no consumer chosen: as a client, Carla sees nothing yet
-        row.QuerySelector(".revoke-grant")!.Click();
+        const string carla = "#grant-list tr[data-subject='carla@contoso.example']";
+        Assert.Contains("none", cut.WaitForElement(carla).TextContent); // no consumer chosen: as a client, Carla sees nothing yet
+        await ClickAsync(cut, $"{carla} .revoke-grant"); // found and clicked in one turn: the list may render again meanwhile
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("#grant-list tbody tr")));
 
         await using var db = await Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync();

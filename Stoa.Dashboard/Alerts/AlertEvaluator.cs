@@ -83,6 +83,10 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
         var open = await db.Alerts.AsNoTracking().Where(a => a.TenantId == tenantId && a.LastSeq > cursor.WarmFromSeq).ToListAsync(ct);
         foreach (var alert in open)
             if (state.Rules.TryGetValue(alert.RuleId, out var rule)) rule.Open[alert.Key] = alert;
+        // The last batch's episodes may have been stored without their events (killed in between): recording is idempotent.
+        var lastBatch = await db.Alerts.AsNoTracking().Where(a => a.TenantId == tenantId && a.TriggerSeq > cursor.EvaluatedSeq - BatchSize).ToListAsync(ct);
+        foreach (var alert in lastBatch)
+            if (state.Rules.TryGetValue(alert.RuleId, out var rule)) await RecordAsync(alert, rule.Rule);
         await foreach (var e in ChainReader.ReadAsync(factory, tenantId, cursor.WarmFromSeq + 1, cursor.EvaluatedSeq, ct))
             foreach (var rule in state.Rules.Values) rule.Count(e.Event, live: false, null);
         return state;
@@ -107,8 +111,6 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
                 logger.AlertKeysForgotten(rule.Rule.Id, state.TenantId, MaxKeysPerRule, forgotten);
 
         var fired = episodes.Where(a => a.Id == 0).ToList();
-        foreach (var alert in fired) await RecordAsync(alert, state.Rules[alert.RuleId].Rule);
-
         var lastSeq = events[^1].Seq;
         var warmFrom = state.Advance(lastSeq);
         await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
@@ -121,8 +123,11 @@ public sealed class AlertEvaluator(IDbContextFactory<AuditDbContext> factory, Ev
             .SetProperty(c => c.EvaluatedSeq, lastSeq).SetProperty(c => c.EvaluatedAtMs, newestMs).SetProperty(c => c.WarmFromSeq, warmFrom), CancellationToken.None);
         await db.SaveChangesAsync(CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
+        // The episodes are stored before their events, so a page that reloads on an alert_fired event finds its alert.
+        // Killed in between, the next load records the events of the last batch's episodes (see LoadAsync).
         foreach (var alert in fired)
         {
+            await RecordAsync(alert, state.Rules[alert.RuleId].Rule);
             metrics.AlertFired(alert.RuleType);
             logger.AlertFired(alert.RuleName, alert.TenantId, alert.Summary);
         }
