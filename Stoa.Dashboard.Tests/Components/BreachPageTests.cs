@@ -55,8 +55,8 @@ public sealed class BreachPageTests : StoreTestContext
         Assert.Empty(cut.FindAll("#unusual tr[data-consumer='cons_shop']")); // busy as usual
 
         // The tenant's sensitive paths are a setting of the playbook: saved, recorded, and counted at once.
-        cut.Find("#breach-sensitive").Change("/api/customers");
-        cut.Find("#breach-sensitive-save").Click();
+        await ChangeAsync(cut, "#breach-sensitive", "/api/customers");
+        await ClickAsync(cut, "#breach-sensitive-save");
         cut.WaitForAssertion(() => Assert.Contains("600 requests to sensitive paths", cut.Find("#unusual tr[data-consumer='cons_partner'] .reasons").TextContent), Wait);
         Assert.Contains("× its usual", cut.Find("#unusual tr[data-consumer='cons_partner'] .reasons").TextContent);
         Assert.Contains("cons_partner (cons_partner-name), cons_mobile (cons_mobile-name)", cut.Find("#breach-notify").TextContent);
@@ -73,7 +73,7 @@ public sealed class BreachPageTests : StoreTestContext
 
         var cut = Open($"&incident={incident!.Id}");
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#breach-accesses tr[data-token]")), Wait); // the shop's access is not touched
-        cut.Find("#breach-accesses tr[data-token] .revoke").Click();
+        await ClickAsync(cut, "#breach-accesses tr[data-token] .revoke");
         cut.WaitForAssertion(() => Assert.Equal("revoked", cut.Find("#breach-accesses tr[data-token]").GetAttribute("data-status")), Wait);
 
         var file = await Services.GetRequiredService<Incidents>().GetAsync(Operator, incident.Id);

@@ -17,21 +17,21 @@ public sealed class DestinationsPageTests : StoreTestContext
         var cut = RenderAt<DestinationsPage>("/destinations?tenant=t1");
         cut.WaitForElement("#no-destinations", Wait);
 
-        cut.Find("#destination-save").Click();
+        await ClickAsync(cut, "#destination-save");
         cut.WaitForAssertion(() => Assert.Contains("name:", cut.Find(".destination-problem").TextContent), Wait);
 
-        cut.Find("#destination-name").Change("SIEM");
-        cut.Find("#destination-target").Change(receiver.Url);
-        cut.Find("#destination-save").Click();
+        await ChangeAsync(cut, "#destination-name", "SIEM");
+        await ChangeAsync(cut, "#destination-target", receiver.Url);
+        await ClickAsync(cut, "#destination-save");
         cut.WaitForAssertion(() => Assert.StartsWith("The webhook's signing secret", cut.Find("#destination-secret").TextContent.Trim()), Wait);
         Assert.Contains("whsec_", cut.Find("#destination-secret").TextContent);
         cut.WaitForAssertion(() => Assert.Equal("ok", cut.Find("#destination-list tbody tr").GetAttribute("data-state")), Wait);
 
-        cut.Find(".send-test").Click();
+        await ClickAsync(cut, ".send-test");
         cut.WaitForAssertion(() => Assert.Contains("was delivered", cut.Find("#destination-result").TextContent), Wait);
         Assert.Contains(receiver.Received, r => r.Body.Contains("destination_test"));
 
-        cut.Find(".delete").Click();
+        await ClickAsync(cut, ".delete");
         cut.WaitForElement(".delete-confirm", Wait).Click();
         cut.WaitForElement("#no-destinations", Wait);
     }

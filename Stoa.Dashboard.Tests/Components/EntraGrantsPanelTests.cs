@@ -39,11 +39,11 @@ public sealed class EntraGrantsPanelTests : StoreTestContext
     }
 
     [Fact]
-    public void A_subject_that_is_not_an_email_or_id_is_refused_with_a_message()
+    public async Task A_subject_that_is_not_an_email_or_id_is_refused_with_a_message()
     {
         var cut = Render<EntraGrantsPanel>(ps => ps.Add(p => p.Caller, EntraApp.GrantingOperator).Add(p => p.Tenant, "t1"));
-        cut.Find("input#grant-subject").Change("two words");
-        cut.Find("#grant-add").Click();
+        await ChangeAsync(cut, "input#grant-subject", "two words");
+        await ClickAsync(cut, "#grant-add");
         cut.WaitForElement("#grant-problem");
         Assert.Empty(cut.FindAll("#grant-list tbody tr"));
     }

@@ -32,7 +32,7 @@ public sealed class ExportPageTests : StoreTestContext
 
         await using (var db = await Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())
             await db.Database.ExecuteSqlRawAsync("UPDATE request_events SET status_code = 200, path = '/x' WHERE seq = 2");
-        cut.Find("#chain-check-run").Click();
+        await ClickAsync(cut, "#chain-check-run");
         cut.WaitForAssertion(() => Assert.Contains("Broken at seq 2 (altered)", cut.Find("#chain-check-result").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("/events/2?tenant=t1", cut.Find("#chain-check-result a").GetAttribute("href"));
     }

@@ -55,12 +55,12 @@ public sealed class IncidentPageTests : StoreTestContext
         var incident = await OpenAsync("corruption", "Document 12345 gone");
         var cut = Open(incident.Id);
         cut.WaitForElement("#incident-note", Wait).Change("Called the client: the DELETE was their intern's script.");
-        cut.Find("#incident-add-note").Click();
+        await ClickAsync(cut, "#incident-add-note");
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#incident-timeline tr[data-kind='note']")), Wait);
         Assert.Empty(cut.FindAll("#gdpr")); // no GDPR clock outside the breach playbook
 
-        cut.Find("#incident-conclusion").Change("Not a Stoa or gateway fault.");
-        cut.Find("#incident-close").Click();
+        await ChangeAsync(cut, "#incident-conclusion", "Not a Stoa or gateway fault.");
+        await ClickAsync(cut, "#incident-close");
         cut.WaitForAssertion(() => Assert.Equal("closed", cut.Find("#incident-status").TextContent.Trim()), Wait);
         Assert.Equal(["opened", "finding", "note", "closed"], cut.FindAll("#incident-timeline tbody tr").Select(r => r.GetAttribute("data-kind")));
         Assert.Empty(cut.FindAll("#incident-note"));

@@ -73,14 +73,14 @@ public sealed class LivePageTests : StoreTestContext
         await StoreAsync("t1", Make.Request(Now));
         cut.WaitForAssertion(() => Assert.Equal(1, Count(cut)));
 
-        cut.Find("#live-pause").Click();
+        await ClickAsync(cut, "#live-pause");
         await StoreAsync("t1", Make.Request(Now.AddSeconds(1)), Make.Request(Now.AddSeconds(2)));
         await StoreAsync("t1", Make.Business(Now.AddSeconds(3)));
         cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("#live-waiting").TextContent));
         Assert.Equal("Resume (3 new)", cut.Find("#live-resume").TextContent.Trim());
         Assert.Equal(1, Count(cut));
 
-        cut.Find("#live-resume").Click();
+        await ClickAsync(cut, "#live-resume");
         cut.WaitForAssertion(() => Assert.Equal(4, Count(cut)));
         Assert.Equal("live", cut.Find("#live-state").TextContent);
     }
@@ -104,11 +104,11 @@ public sealed class LivePageTests : StoreTestContext
         cut.Find("#live-list").MouseEnter();
         await StoreAsync("t1", Make.Request(Now.AddSeconds(2)));
         cut.WaitForAssertion(() => Assert.Equal("1", cut.Find("#live-waiting").TextContent));
-        cut.Find("#live-list tr").Click(); // an event open: still held when the pointer leaves for the drawer
+        await ClickAsync(cut, "#live-list tr"); // an event open: still held when the pointer leaves for the drawer
         cut.Find("#live-list").MouseLeave();
         Assert.Equal("true", cut.Find("#live-state").GetAttribute("data-held"));
 
-        cut.Find("#live-resume").Click(); // the person's choice wins over the hold
+        await ClickAsync(cut, "#live-resume"); // the person's choice wins over the hold
         cut.WaitForAssertion(() => Assert.Equal(3, Count(cut)));
         Assert.Equal("live", cut.Find("#live-state").TextContent);
     }

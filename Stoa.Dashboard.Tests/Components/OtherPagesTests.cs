@@ -116,7 +116,7 @@ public sealed class ChangesPageTests : StoreTestContext
 
         var cut = Render<ChangesPage>(ps => ps.AddCascadingValue(ContextFor("/changes?tenant=t1&hours=24")));
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("#changes tbody tr.business-row").Count));
-        cut.Find("#changes tr[data-resource='document/7']").Click();
+        await ClickAsync(cut, "#changes tr[data-resource='document/7']");
         Assert.Equal("active", cut.Find("tr[data-field='status'] .diff-before").TextContent);
         Assert.Equal("deleted", cut.Find("tr[data-field='status'] .diff-after").TextContent);
 

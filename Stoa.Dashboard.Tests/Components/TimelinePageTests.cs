@@ -138,9 +138,9 @@ public sealed class TimelinePageTests : StoreTestContext
         await StoreAsync("t1", events);
         var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour)));
         cut.WaitForAssertion(() => Assert.Equal(200, cut.FindAll("#event-stream tbody tr").Count));
-        cut.Find("#load-more").Click();
+        await ClickAsync(cut, "#load-more");
         cut.WaitForAssertion(() => Assert.Equal(400, cut.FindAll("#event-stream tbody tr").Count));
-        cut.Find("#load-more").Click();
+        await ClickAsync(cut, "#load-more");
         cut.WaitForAssertion(() => Assert.Equal(450, cut.FindAll("#event-stream tbody tr").Count));
         Assert.Empty(cut.FindAll("#load-more"));
         var times = cut.FindAll("#event-stream tbody tr").Select(r => r.GetAttribute("data-time")).ToList();
