@@ -11,7 +11,7 @@ public static class EvidenceExtensions
     /// <summary>The signing keys (<c>Stoa:Evidence:KeyDirectory</c>, by default <c>signing-keys/</c> beside the store), checkpoints and bundles.</summary>
     public static IServiceCollection AddEvidence(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var directory = StorageExtensions.FolderBesideStore(configuration, environment, "Stoa:Evidence:KeyDirectory", "signing-keys");
+        var directory = StorageExtensions.FolderBesideStore(configuration, environment, BesideStore.SigningKeys);
         services.AddSingleton(sp => new SigningKeys(directory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Checkpoints>();
         services.AddHostedService(sp => sp.GetRequiredService<Checkpoints>());

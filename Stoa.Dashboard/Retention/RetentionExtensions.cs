@@ -11,7 +11,7 @@ public static class RetentionExtensions
     /// </summary>
     public static IServiceCollection AddRetention(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        var root = StorageExtensions.FolderBesideStore(configuration, environment, "Stoa:Retention:ArchiveDirectory", "archive");
+        var root = StorageExtensions.FolderBesideStore(configuration, environment, BesideStore.Archive);
         var (policy, problem) = RetentionPolicy.Parse(configuration["Stoa:Retention:Default"] ?? "default");
         if (policy is null) throw new InvalidOperationException($"Stoa:Retention:Default: {problem}");
         services.AddSingleton(new ArchiveDirectory(root));

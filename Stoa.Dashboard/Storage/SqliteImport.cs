@@ -18,14 +18,6 @@ public sealed class SqliteImport(StoreSettings settings, RequestPartitions parti
     /// <summary>Never copied: PostgreSQL's own key ring, leases of the moment, and each store's own migration history.</summary>
     private static readonly string[] NotCopied = ["data_protection_keys", "leases", "__EFMigrationsHistory"];
 
-    /// <summary>The folders beside the store: the setting naming each, and its default name.</summary>
-    private static readonly (string Key, string Name)[] Folders =
-    [
-        ("Stoa:Evidence:KeyDirectory", "signing-keys"),
-        ("Stoa:Retention:ArchiveDirectory", "archive"),
-        ("Stoa:Forwarding:SecretDirectory", "destination-secrets"),
-    ];
-
     public sealed record Result(IReadOnlyList<(string Table, long Rows)> Tables, int FilesCopied);
 
     /// <summary>Imports the store, or says why it will not (and then has changed nothing but the source's schema, brought up to date).</summary>
@@ -146,10 +138,10 @@ public sealed class SqliteImport(StoreSettings settings, RequestPartitions parti
     {
         var beside = Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!;
         var files = new List<(string, string)>();
-        foreach (var (key, name) in Folders)
+        foreach (var folder in BesideStore.All)
         {
-            var from = Path.Combine(beside, name);
-            var to = StorageExtensions.FolderBesideStore(configuration, environment, key, name);
+            var from = Path.Combine(beside, folder.Name);
+            var to = StorageExtensions.FolderBesideStore(configuration, environment, folder);
             if (!Directory.Exists(from) || Path.GetFullPath(from) == Path.GetFullPath(to)) continue;
             foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
             {

@@ -74,11 +74,11 @@ public static class StorageExtensions
         return $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "audit.db")}";
     }
 
-    /// <summary>A folder the settings name (<paramref name="key"/>, relative to the content root), or by default <paramref name="name"/> beside the store.</summary>
-    public static string FolderBesideStore(IConfiguration configuration, IHostEnvironment environment, string key, string name) =>
-        configuration[key] is { Length: > 0 } configured
+    /// <summary>Where <paramref name="folder"/> is: where its setting says (relative to the content root), or by default beside the store.</summary>
+    public static string FolderBesideStore(IConfiguration configuration, IHostEnvironment environment, BesideStore folder) =>
+        configuration[folder.Key] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, environment.ContentRootPath)
-            : Path.Combine(StoreFolder(configuration, environment), name);
+            : Path.Combine(StoreFolder(configuration, environment), folder.Name);
 
     /// <summary>
     /// The folder of what lives beside the store (signing keys, archive, secrets): the SQLite file's
@@ -179,4 +179,15 @@ public sealed class StoreContextFactory<TContext>(IDbContextFactory<TContext> in
     where TContext : AuditDbContext
 {
     public AuditDbContext CreateDbContext() => inner.CreateDbContext();
+}
+
+/// <summary>A folder that lives beside the store: the setting that may put it elsewhere, and its default name.</summary>
+public sealed record BesideStore(string Key, string Name)
+{
+    public static readonly BesideStore SigningKeys = new("Stoa:Evidence:KeyDirectory", "signing-keys");
+    public static readonly BesideStore Archive = new("Stoa:Retention:ArchiveDirectory", "archive");
+    public static readonly BesideStore DestinationSecrets = new("Stoa:Forwarding:SecretDirectory", "destination-secrets");
+
+    /// <summary>Every one: what moves with the store when it moves (<see cref="SqliteImport"/>).</summary>
+    public static readonly BesideStore[] All = [SigningKeys, Archive, DestinationSecrets];
 }
