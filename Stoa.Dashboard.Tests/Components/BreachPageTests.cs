@@ -85,7 +85,8 @@ public sealed class BreachPageTests : StoreTestContext
     {
         await SeedAsync();
         var cut = Open();
-        cut.WaitForElement("#breach-incident", Wait).Click();
+        cut.WaitForElement("#breach-incident", Wait);
+        await ClickAsync(cut, "#breach-incident");
         var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
         cut.WaitForAssertion(() => Assert.Contains("/incidents/", navigation.Uri), Wait);
         var id = long.Parse(new Uri(navigation.Uri).AbsolutePath.Split('/')[^1]);

@@ -32,7 +32,8 @@ public sealed class DestinationsPageTests : StoreTestContext
         Assert.Contains(receiver.Received, r => r.Body.Contains("destination_test"));
 
         await ClickAsync(cut, ".delete");
-        cut.WaitForElement(".delete-confirm", Wait).Click();
+        cut.WaitForElement(".delete-confirm", Wait);
+        await ClickAsync(cut, ".delete-confirm");
         cut.WaitForElement("#no-destinations", Wait);
     }
 

@@ -43,7 +43,8 @@ public sealed class EventPageTests : StoreTestContext
     {
         await SeedAsync();
         var cut = Open(2);
-        cut.WaitForElement("#copy-link").Click();
+        cut.WaitForElement("#copy-link");
+        await ClickAsync(cut, "#copy-link");
         var copied = JSInterop.Invocations["navigator.clipboard.writeText"].Single().Arguments.Single();
         Assert.Equal("http://localhost/events/2?tenant=t1", copied);
     }

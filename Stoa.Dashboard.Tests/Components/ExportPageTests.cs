@@ -27,7 +27,8 @@ public sealed class ExportPageTests : StoreTestContext
     {
         await StoreAsync("t1", Make.Request(At), Make.Request(At.AddMinutes(1)), Make.Security(At.AddMinutes(2)));
         var cut = RenderAt<ExportPage>("/export?tenant=t1&days=1");
-        cut.WaitForElement("#chain-check-run").Click();
+        cut.WaitForElement("#chain-check-run");
+        await ClickAsync(cut, "#chain-check-run");
         cut.WaitForAssertion(() => Assert.StartsWith("Intact: 3 events checked", cut.Find("#chain-check-result").TextContent.Trim()), TimeSpan.FromSeconds(10));
 
         await using (var db = await Services.GetRequiredService<IDbContextFactory<AuditDbContext>>().CreateDbContextAsync())

@@ -35,7 +35,8 @@ public sealed class IncidentPageTests : StoreTestContext
     {
         var incident = await OpenAsync();
         var cut = Open(incident.Id);
-        cut.WaitForElement("#gdpr-detected", Wait).Click();
+        cut.WaitForElement("#gdpr-detected", Wait);
+        await ClickAsync(cut, "#gdpr-detected");
         cut.WaitForAssertion(() => Assert.Equal("4320", cut.Find("#gdpr-clock").GetAttribute("data-left-minutes")), Wait);
         Assert.Contains("72 h 00 min left", cut.Find("#gdpr-clock").TextContent);
 
@@ -54,7 +55,8 @@ public sealed class IncidentPageTests : StoreTestContext
     {
         var incident = await OpenAsync("corruption", "Document 12345 gone");
         var cut = Open(incident.Id);
-        cut.WaitForElement("#incident-note", Wait).Change("Called the client: the DELETE was their intern's script.");
+        cut.WaitForElement("#incident-note", Wait);
+        await ChangeAsync(cut, "#incident-note", "Called the client: the DELETE was their intern's script.");
         await ClickAsync(cut, "#incident-add-note");
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("#incident-timeline tr[data-kind='note']")), Wait);
         Assert.Empty(cut.FindAll("#gdpr")); // no GDPR clock outside the breach playbook

@@ -44,7 +44,8 @@ public sealed class ReviewPageTests : StoreTestContext
         triage.WaitForAssertion(() => Assert.Contains("The week of 2026-03-02 is not reviewed yet", triage.Find("#review-reminder").TextContent), Wait);
 
         var review = RenderAt<ReviewPage>("/review?tenant=t1");
-        review.WaitForElement("#review-mark", Wait).Click();
+        review.WaitForElement("#review-mark", Wait);
+        await ClickAsync(review, "#review-mark");
         review.WaitForAssertion(() => Assert.Contains("Reviewed by tester", review.Find("#review-marks").TextContent), Wait);
 
         var after = RenderAt<TriagePage>("/?tenant=t1");

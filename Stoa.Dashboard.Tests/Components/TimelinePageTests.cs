@@ -79,7 +79,8 @@ public sealed class TimelinePageTests : StoreTestContext
     {
         await SeedAsync();
         var cut = Render<TimelinePage>(ps => ps.AddCascadingValue(ContextFor(Hour)));
-        cut.WaitForElement("#event-stream tr[data-method='DELETE']").Click();
+        cut.WaitForElement("#event-stream tr[data-method='DELETE']");
+        await ClickAsync(cut, "#event-stream tr[data-method='DELETE']");
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll(".caused-change[data-resource='document/12345']")));
         Assert.Contains("2026-03-10 03:17:42.123 UTC", cut.Find("#event-fields tr[data-field='timestamp']").TextContent);
