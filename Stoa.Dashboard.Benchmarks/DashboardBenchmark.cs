@@ -13,7 +13,8 @@ namespace Stoa.Dashboard.Benchmarks;
 /// The dashboard's questions at N request events (one tenant holding 90% of them, a few hundred
 /// thousand a day), asked through the app's own query code, each as median and p95 beside a bare
 /// indexed COUNT(*) of the same window; and ingestion through the real HTTP endpoint beside a bare
-/// prepared INSERT of the same kind of rows.
+/// prepared INSERT (or binary COPY) of the same kind of rows. The incident's run asks the questions
+/// that matter first in an incident at 100,000,000 events on PostgreSQL.
 /// </summary>
 public static class DashboardBenchmark
 {
@@ -24,91 +25,176 @@ public static class DashboardBenchmark
     public static async Task RunAsync(Workspace workspace, BenchOptions options, Results results)
     {
         var token = await workspace.RunCommandAsync("tokens", "create", "--role", "operator", "--name", "bench-dashboard");
-        var now = DateTimeOffset.UtcNow;
-        var span = TimeSpan.FromDays(Math.Max(1, options.Events / 300_000.0)); // a few hundred thousand a day
-        Console.WriteLine($"Generating {options.Events:N0} request events over {span.TotalDays:0} days…");
-        var mainRows = (int)(options.Events * 0.9);
-        // On PostgreSQL the months' partitions come first (the app makes a past month's when its first event comes: these bypass it),
-        // and a load this size goes in as bulk loads do: the secondary indexes dropped, then built once (timed).
-        if (workspace.OnPostgres) MakePartitions(workspace, now - span, now);
-        var indexes = workspace.OnPostgres ? await DropIndexesAsync(workspace, "request_events") : [];
-        var bareRate = DataGenerator.Insert(workspace, Main, mainRows, now, span, seed: 1);
-        DataGenerator.Insert(workspace, "bench_other", (int)(options.Events - mainRows), now, span, seed: 2);
-        Console.WriteLine($"  bare {Bare(workspace)}: {bareRate:N0} rows/s");
-        if (indexes.Count > 0)
-        {
-            var build = Stopwatch.StartNew();
-            foreach (var index in indexes) await workspace.ExecuteAsync(index);
-            Console.WriteLine($"  {indexes.Count} indexes built in {build.Elapsed.TotalSeconds:0.0} s");
-        }
-        DataGenerator.InsertSecurity(workspace, Main, mainRows, now, span);
-        // Bare inserts bypass the app's writer: count them into the rollups as the migration does for an existing store.
-        var rebuild = Stopwatch.StartNew();
-        await workspace.ExecuteAsync(RollupQueries.RebuildSql);
-        if (workspace.OnPostgres) await workspace.ExecuteAsync("ANALYZE"); // as autovacuum would after a load this size
-        Console.WriteLine($"  rollups rebuilt in {rebuild.Elapsed.TotalSeconds:0.0} s");
+        var load = await LoadRequestsAsync(workspace, options.Events);
+        DataGenerator.InsertSecurity(workspace, Main, load.MainRows, load.Now, load.Span);
+        await RebuildRollupsAsync(workspace);
         // Bare inserts have no hash chain yet either: the next start chains them (a command starts the app without serving).
         var chaining = Stopwatch.StartNew();
         await workspace.RunCommandAsync("keys", "list");
         Console.WriteLine($"  chained {options.Events:N0} events in {chaining.Elapsed.TotalSeconds:0.0} s");
+        await VacuumAsync(workspace);
 
         // The ingestion baseline: the same kind of rows, bare (prepared INSERTs, or a binary COPY), one durable transaction per 1,000 as the HTTP batches.
-        var bareBatchRate = DataGenerator.Insert(workspace, "bench_bare", 200_000, now, TimeSpan.FromHours(1), seed: 3, batch: 1000);
+        var bareBatchRate = DataGenerator.Insert(workspace, "bench_bare", 200_000, load.Now, TimeSpan.FromHours(1), seed: 3, batch: 1000);
         Console.WriteLine($"  bare {Bare(workspace)}, 1,000 a transaction: {bareBatchRate:N0} rows/s");
         await MeasureHttpIngestAsync(workspace, token, bareBatchRate, results);
 
-        Console.WriteLine($"Asking the dashboard's questions of {Main} ({mainRows:N0} events), {Runs} runs each…");
-        await QuestionsAsync(workspace, now, results);
+        Console.WriteLine($"Asking the dashboard's questions of {Main} ({load.MainRows:N0} events), {Runs} runs each…");
+        await AskAsync(workspace, load.Now, results, DashboardQuestions);
     }
 
-    public static async Task QuestionsAsync(Workspace workspace, DateTimeOffset now, Results results)
+    /// <summary>
+    /// The store at 100,000,000 events, for the questions asked first in an incident: the last hour's
+    /// timeline, the busiest consumer's day and the request log; with the table's and its indexes'
+    /// sizes and how long each step of building them took. No chain, ingest or security events: those
+    /// are the dashboard run's.
+    /// </summary>
+    public static async Task IncidentAsync(Workspace workspace, BenchOptions options, Results results)
     {
-        var factory = workspace.ContextFactory();
-        var scope = new AuditScope(Main, null);
-        var end = now.ToUnixTimeMilliseconds();
-        var busiest = (string)(await workspace.ExecuteAsync($"SELECT consumer_id FROM request_events WHERE tenant_id = '{Main}' GROUP BY consumer_id ORDER BY COUNT(*) DESC LIMIT 1"))!;
+        await workspace.RunCommandAsync("keys", "list"); // makes the store
+        var load = await LoadRequestsAsync(workspace, options.Events);
+        var rollups = await RebuildRollupsAsync(workspace);
+        var vacuum = await VacuumAsync(workspace);
+        results.Add($"load {options.Events:N0} request events (binary COPY)", load.Seconds, "s", load.Seconds, "itself: the base of the three below");
+        results.Add("build the secondary indexes", load.IndexSeconds, "s", load.Seconds, "the load");
+        results.Add("rebuild the rollups", rollups, "s", load.Seconds, "the load");
+        results.Add("vacuum and analyze", vacuum, "s", load.Seconds, "the load");
+        var table = await SizeAsync(workspace, "request_events");
+        results.Add("request_events table size", table / 1e9, "GB", table / 1e9, "itself: the base of the indexes'");
+        foreach (var (index, _) in await IndexDefinitionsAsync(workspace, "request_events"))
+            results.Add($"index {index} size", await SizeAsync(workspace, index) / 1e9, "GB", table / 1e9, "the table");
+        Console.WriteLine($"Asking the incident's questions of {Main} ({load.MainRows:N0} events), {Runs} runs each…");
+        await AskAsync(workspace, load.Now, results, IncidentQuestions);
+    }
 
-        async Task Question(string name, long fromMs, Func<AuditDbContext, Task> ask)
-        {
-            var baseline = Time(() => BareCount(workspace, fromMs, end, name.Contains("consumer") ? busiest : null));
-            var times = new List<double>();
-            for (var run = 0; run < Runs + 2; run++)
-            {
-                await using var db = factory.CreateDbContext();
-                var clock = Stopwatch.StartNew();
-                await ask(db);
-                if (run >= 2) times.Add(clock.Elapsed.TotalMilliseconds); // two warm-up runs
-            }
-            times.Sort();
-            results.Add($"{name}: median", times[times.Count / 2], "ms", baseline.Median, "bare indexed COUNT(*) of the window, median");
-            results.Add($"{name}: p95", times[(int)Math.Ceiling(0.95 * times.Count) - 1], "ms", baseline.P95, "bare indexed COUNT(*) of the window, p95");
-            Console.WriteLine($"  {name}: median {times[times.Count / 2]:0.0} ms");
-        }
+    /// <summary>One question: what it is called, the window it reads, the consumer it is about, and how the app answers it.</summary>
+    private sealed record Question(string Name, long FromMs, Func<AuditDbContext, Task> Ask, string? Consumer = null);
 
-        await Question("triage 24h", end - DayMs, db => Triage.LoadAsync(db, scope, new TimeWindow(end - DayMs, end), 0.1));
-        await Question("timeline 1h: histogram + paths", end - HourMs, async db =>
-        {
-            await Timeline.HistogramAsync(db, scope, end - HourMs, end);
-            await Timeline.PathsAsync(db, scope, new TimeWindow(end - HourMs, end));
-        });
-        await Question("timeline 1h: first page of the stream", end - HourMs, db => Timeline.StreamAsync(db, scope, new TimeWindow(end - HourMs, end), null, 200));
-        await Question("consumer profile 14d (busiest consumer)", end - 14 * DayMs, db => ConsumerProfile.LoadAsync(db, scope, busiest, new TimeWindow(end - 14 * DayMs, end)));
-        await Question("weekly trend", end - 7 * DayMs, db => WeeklyTrend.LoadAsync(db, scope, end));
-        await Question("security 24h: counts, top targets and first page", end - DayMs, async db =>
+    private static IEnumerable<Question> DashboardQuestions(AuditScope scope, long end, string busiest) =>
+    [
+        new("triage 24h", end - DayMs, db => Triage.LoadAsync(db, scope, new TimeWindow(end - DayMs, end), 0.1)),
+        TimelineHour(scope, end),
+        TimelineFirstPage(scope, end),
+        new("consumer profile 14d (busiest consumer)", end - 14 * DayMs,
+            db => ConsumerProfile.LoadAsync(db, scope, busiest, new TimeWindow(end - 14 * DayMs, end)), busiest),
+        new("weekly trend", end - 7 * DayMs, db => WeeklyTrend.LoadAsync(db, scope, end)),
+        new("security 24h: counts, top targets and first page", end - DayMs, async db =>
         {
             var filter = new SecurityFilter { Window = new TimeWindow(end - DayMs, end) };
             await SecurityOverview.LoadAsync(db, scope, filter, end - DayMs, end, 1000);
             await db.Security(scope).Filter(filter).LongCountAsync();
             await db.Security(scope).Filter(filter).PageAsync(new PageRequest(100, false, null), CancellationToken.None);
-        });
-        await Question("investigate 24h with the busiest consumer", end - DayMs, db =>
-            Investigation.RunAsync(db, scope, new TimeWindow(end - DayMs, end), busiest, 0.1));
-        await Question("runaway jobs over 7d", end - 7 * DayMs, db =>
-            RunawayJobs.FindAsync(db, scope, new TimeWindow(end - 7 * DayMs, end), new Stoa.Dashboard.Configuration.RunawayOptions()));
-        await Question("request log page (status_min=500, 24h)", end - DayMs, db =>
-            db.Requests(scope).Filter(new RequestFilter { Window = new TimeWindow(end - DayMs, end), StatusMin = 500 })
-                .PageAsync(new PageRequest(100, false, null), CancellationToken.None));
+        }),
+        new("investigate 24h with the busiest consumer", end - DayMs,
+            db => Investigation.RunAsync(db, scope, new TimeWindow(end - DayMs, end), busiest, 0.1), busiest),
+        new("runaway jobs over 7d", end - 7 * DayMs,
+            db => RunawayJobs.FindAsync(db, scope, new TimeWindow(end - 7 * DayMs, end), new Stoa.Dashboard.Configuration.RunawayOptions())),
+        RequestLogPage(scope, end),
+    ];
+
+    private static IEnumerable<Question> IncidentQuestions(AuditScope scope, long end, string busiest) =>
+    [
+        TimelineHour(scope, end),
+        TimelineFirstPage(scope, end),
+        new("consumer profile 24h (busiest consumer)", end - DayMs,
+            db => ConsumerProfile.LoadAsync(db, scope, busiest, new TimeWindow(end - DayMs, end)), busiest),
+        RequestLogPage(scope, end),
+    ];
+
+    private static Question TimelineHour(AuditScope scope, long end) => new("timeline 1h: histogram + paths", end - HourMs, async db =>
+    {
+        await Timeline.HistogramAsync(db, scope, end - HourMs, end);
+        await Timeline.PathsAsync(db, scope, new TimeWindow(end - HourMs, end));
+    });
+
+    private static Question TimelineFirstPage(AuditScope scope, long end) => new("timeline 1h: first page of the stream", end - HourMs,
+        db => Timeline.StreamAsync(db, scope, new TimeWindow(end - HourMs, end), null, 200));
+
+    private static Question RequestLogPage(AuditScope scope, long end) => new("request log page (status_min=500, 24h)", end - DayMs, db =>
+        db.Requests(scope).Filter(new RequestFilter { Window = new TimeWindow(end - DayMs, end), StatusMin = 500 })
+            .PageAsync(new PageRequest(100, false, null), CancellationToken.None));
+
+    /// <summary>Asks each question of the main tenant, each timed beside a bare indexed count of its window.</summary>
+    private static async Task AskAsync(Workspace workspace, DateTimeOffset now, Results results,
+        Func<AuditScope, long, string, IEnumerable<Question>> questions)
+    {
+        var factory = workspace.ContextFactory();
+        var end = now.ToUnixTimeMilliseconds();
+        var busiest = (string)(await workspace.ExecuteAsync($"SELECT consumer_id FROM request_events WHERE tenant_id = '{Main}' GROUP BY consumer_id ORDER BY COUNT(*) DESC LIMIT 1"))!;
+        foreach (var question in questions(new AuditScope(Main, null), end, busiest))
+        {
+            var baseline = Time(() => BareCount(workspace, question.FromMs, end, question.Consumer));
+            var times = new List<double>();
+            for (var run = 0; run < Runs + 2; run++)
+            {
+                await using var db = factory.CreateDbContext();
+                var clock = Stopwatch.StartNew();
+                await question.Ask(db);
+                if (run >= 2) times.Add(clock.Elapsed.TotalMilliseconds); // two warm-up runs
+            }
+            times.Sort();
+            results.Add($"{question.Name}: median", times[times.Count / 2], "ms", baseline.Median, "bare indexed COUNT(*) of the window, median");
+            results.Add($"{question.Name}: p95", times[(int)Math.Ceiling(0.95 * times.Count) - 1], "ms", baseline.P95, "bare indexed COUNT(*) of the window, p95");
+            Console.WriteLine($"  {question.Name}: median {times[times.Count / 2]:0.0} ms");
+        }
     }
+
+    /// <summary>The generated request events: when they end, over how long, how many the main tenant holds, and how long loading them took.</summary>
+    private sealed record Load(DateTimeOffset Now, TimeSpan Span, int MainRows, double Seconds, double IndexSeconds);
+
+    /// <summary>
+    /// N request events written bare, 90% of them in the main tenant, a few hundred thousand a day up to now.
+    /// On PostgreSQL the months' partitions come first (the app makes a past month's when its first event
+    /// comes: these bypass it), and a load this size goes in as bulk loads do: the secondary indexes
+    /// dropped, then built once (timed).
+    /// </summary>
+    private static async Task<Load> LoadRequestsAsync(Workspace workspace, long events)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var span = TimeSpan.FromDays(Math.Max(1, events / 300_000.0));
+        Console.WriteLine($"Generating {events:N0} request events over {span.TotalDays:0} days…");
+        var mainRows = (int)(events * 0.9);
+        if (workspace.OnPostgres) MakePartitions(workspace, now - span, now);
+        var indexes = workspace.OnPostgres ? await DropIndexesAsync(workspace, "request_events") : [];
+        var loading = Stopwatch.StartNew();
+        var bareRate = DataGenerator.Insert(workspace, Main, mainRows, now, span, seed: 1);
+        DataGenerator.Insert(workspace, "bench_other", (int)(events - mainRows), now, span, seed: 2);
+        var seconds = loading.Elapsed.TotalSeconds;
+        Console.WriteLine($"  bare {Bare(workspace)}: {bareRate:N0} rows/s");
+        var build = Stopwatch.StartNew();
+        foreach (var index in indexes) await workspace.ExecuteAsync(index);
+        if (indexes.Count > 0) Console.WriteLine($"  {indexes.Count} indexes built in {build.Elapsed.TotalSeconds:0.0} s");
+        return new Load(now, span, mainRows, seconds, build.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Bare inserts bypass the app's writer: they are counted into the rollups as the migration does for an existing store.</summary>
+    private static async Task<double> RebuildRollupsAsync(Workspace workspace)
+    {
+        var rebuild = Stopwatch.StartNew();
+        await workspace.ExecuteAsync(RollupQueries.RebuildSql);
+        Console.WriteLine($"  rollups rebuilt in {rebuild.Elapsed.TotalSeconds:0.0} s");
+        return rebuild.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, what autovacuum does after a load this size, before the questions are timed (and so
+    /// not while they are): the table's statistics, and the map of pages whose rows all are visible,
+    /// without which an index-only read fetches each row from the table. Chaining bare rows at start
+    /// writes every row again (the app's writer chains as it inserts), which leaves a dead copy of each
+    /// until a vacuum.
+    /// </summary>
+    private static async Task<double> VacuumAsync(Workspace workspace)
+    {
+        if (!workspace.OnPostgres) return 0;
+        var vacuum = Stopwatch.StartNew();
+        await workspace.ExecuteAsync("VACUUM ANALYZE");
+        Console.WriteLine($"  vacuumed and analyzed in {vacuum.Elapsed.TotalSeconds:0.0} s");
+        return vacuum.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A PostgreSQL table's or index's size on disk in bytes, its partitions' added up.</summary>
+    private static async Task<long> SizeAsync(Workspace workspace, string relation) => Convert.ToInt64(await workspace.ExecuteAsync(
+        $"SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('\"{relation}\"')"));
 
     private static async Task MeasureHttpIngestAsync(Workspace workspace, string token, double bareRate, Results results)
     {
@@ -173,17 +259,21 @@ public static class DashboardBenchmark
     /// <summary>Drops a PostgreSQL table's indexes but its primary key, and returns the statements that make them again.</summary>
     private static async Task<List<string>> DropIndexesAsync(Workspace workspace, string table)
     {
-        var indexes = new List<(string Name, string Definition)>();
-        await using (var connection = workspace.Open())
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = $"SELECT indexname, indexdef FROM pg_indexes WHERE tablename = '{table}' AND indexname NOT LIKE 'PK%'";
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) indexes.Add((reader.GetString(0), reader.GetString(1)));
-        }
+        var indexes = (await IndexDefinitionsAsync(workspace, table)).Where(i => !i.Name.StartsWith("PK")).ToList();
         foreach (var (name, _) in indexes) await workspace.ExecuteAsync($"DROP INDEX \"{name}\"");
         // A partitioned table's index reads "ON ONLY" (itself, none of its partitions'): built again, it is built for all of them.
         return indexes.Select(i => i.Definition.Replace(" ON ONLY ", " ON ")).ToList();
+    }
+
+    private static async Task<List<(string Name, string Definition)>> IndexDefinitionsAsync(Workspace workspace, string table)
+    {
+        var indexes = new List<(string Name, string Definition)>();
+        await using var connection = workspace.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT indexname, indexdef FROM pg_indexes WHERE tablename = '{table}'";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) indexes.Add((reader.GetString(0), reader.GetString(1)));
+        return indexes;
     }
 
     private static void MakePartitions(Workspace workspace, DateTimeOffset from, DateTimeOffset to)

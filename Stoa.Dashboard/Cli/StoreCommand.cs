@@ -13,8 +13,9 @@ public sealed class StoreCommand(string[] args) : ICommand
 
     public async Task<int> RunAsync(IServiceProvider? services)
     {
+        ArgumentNullException.ThrowIfNull(services);
         if (args is not ["import-sqlite", var path]) return await CommandOptions.FailAsync(Usage, 2);
-        if (services!.GetRequiredService<StoreSettings>().Provider != StoreProvider.Postgres)
+        if (services.GetRequiredService<StoreSettings>().Provider != StoreProvider.Postgres)
             return await CommandOptions.FailAsync("This program's store is SQLite: run it with Stoa:Store:Provider=postgres and ConnectionStrings:Audit naming the PostgreSQL store to move into.", 2);
         var (result, problem) = await ActivatorUtilities.CreateInstance<SqliteImport>(services).RunAsync(path, Console.Out);
         if (result is null) return await CommandOptions.FailAsync(problem!);
