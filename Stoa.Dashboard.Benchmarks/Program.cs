@@ -4,7 +4,7 @@ using Stoa.Dashboard.Benchmarks;
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- export [--rows N]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- live [--subscribers 100] [--rate 1000] [--seconds 20] [--hour-events 3600000]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- dashboard [--events 10000000] [--postgres "Host=127.0.0.1;Port=55432;Username=stoa"]
-// dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- incident --postgres "Host=127.0.0.1;Port=55432;Username=stoa" [--events 100000000]
+// dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- incident --postgres "Host=127.0.0.1;Port=55432;Username=stoa" [--events 100000000] [--database NAME]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- hardening [--rows 1000000] [--hour-events 1000000]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- evidence [--rows 1000000]
 // dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- retention [--rows 1000000]
@@ -14,11 +14,11 @@ using Stoa.Dashboard.Benchmarks;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- [all] [--events N] [--rows N] | dashboard [--events N] [--postgres CONNECTION] | incident --postgres CONNECTION [--events N] | export [--rows N] | live [--subscribers N] [--rate N] [--seconds N] [--hour-events N] | hardening [--rows N] [--hour-events N] | evidence [--rows N] | retention [--rows N] | forwarding [--rows N] [--rate N] [--seconds N] | telemetry [--rows N]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project Stoa.Dashboard.Benchmarks -- [all] [--events N] [--rows N] | dashboard [--events N] [--postgres CONNECTION] | incident --postgres CONNECTION [--events N] [--database NAME] | export [--rows N] | live [--subscribers N] [--rate N] [--seconds N] [--hour-events N] | hardening [--rows N] [--hour-events N] | evidence [--rows N] | retention [--rows N] | forwarding [--rows N] [--rate N] [--seconds N] | telemetry [--rows N]");
     return 2;
 }
 
-using var workspace = new Workspace(options.Postgres);
+using var workspace = new Workspace(options.Postgres, options.Database);
 var results = new Results { Store = workspace.Provider };
 switch (options.Scenario)
 {

@@ -14,20 +14,26 @@ namespace Stoa.Dashboard.Benchmarks;
 /// <summary>
 /// A temporary store, and the real server run as its own process on it (so its memory is its own):
 /// a SQLite file in a temporary folder, or with a PostgreSQL server's connection string a database of
-/// its own on that server, dropped at the end.
+/// its own on that server, dropped at the end (or one named, kept).
 /// </summary>
 public sealed class Workspace : IDisposable
 {
     private readonly string? _postgresServer;
+    private readonly bool _keep;
     private ServiceProvider? _services;
 
-    public Workspace(string? postgresServer = null)
+    /// <param name="database">A database of an earlier run on that server to go on with (kept at the end), instead of a new one.</param>
+    public Workspace(string? postgresServer = null, string? database = null)
     {
         _postgresServer = postgresServer;
+        _keep = database is not null;
         ConnectionString = $"Data Source={DatabasePath}";
         if (postgresServer is null) return;
-        var database = "stoa_bench_" + Guid.NewGuid().ToString("N")[..12];
-        RunOnServer($"CREATE DATABASE {database}");
+        if (database is null)
+        {
+            database = "stoa_bench_" + Guid.NewGuid().ToString("N")[..12];
+            RunOnServer($"CREATE DATABASE {database}");
+        }
         ConnectionString = new NpgsqlConnectionStringBuilder(postgresServer) { Database = database, CommandTimeout = 0 }.ConnectionString;
         Settings["Stoa__Store__Provider"] = "postgres";
         Settings["Stoa__Store__Folder"] = Folder;
@@ -158,7 +164,7 @@ public sealed class Workspace : IDisposable
         if (OnPostgres)
         {
             NpgsqlConnection.ClearAllPools();
-            RunOnServer($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(ConnectionString).Database} WITH (FORCE)");
+            if (!_keep) RunOnServer($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(ConnectionString).Database} WITH (FORCE)");
         }
         try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
     }

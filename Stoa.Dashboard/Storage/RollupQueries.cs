@@ -22,20 +22,32 @@ public static class RollupQueries
     public static readonly long[] Spans = [TenMinutesMs, HourMs, DayMs];
 
     /// <summary>Rebuilds every rollup from the events (the migration that adds them, and bulk loads).</summary>
-    public const string RebuildSql = """
-        DELETE FROM request_rollups;
+    public static readonly string RebuildSql = "DELETE FROM request_rollups;\n" + CountSql("", "");
+
+    /// <summary>
+    /// Counts the events of the whole days [<paramref name="fromMs"/>, <paramref name="toMs"/>) into the
+    /// rollups, which hold none of them yet: a bulk load a month at a time, where one statement over all
+    /// of 100,000,000 events would sort them all on disk first.
+    /// </summary>
+    public static string CountSql(long fromMs, long toMs)
+    {
+        if (fromMs % DayMs != 0 || toMs % DayMs != 0) throw new ArgumentException("Rollups are counted a whole day at a time.");
+        return CountSql($"WHERE timestamp >= {fromMs} AND timestamp < {toMs}", $"AND bucket >= {fromMs} AND bucket < {toMs}");
+    }
+
+    private static string CountSql(string events, string buckets) => $"""
         INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
         SELECT tenant_id, 600000, timestamp / 600000 * 600000, consumer_id, status_code, MAX(consumer_name), COUNT(*),
                SUM(request_size_bytes), SUM(response_size_bytes)
-        FROM request_events GROUP BY tenant_id, timestamp / 600000, consumer_id, status_code;
+        FROM request_events {events} GROUP BY tenant_id, timestamp / 600000, consumer_id, status_code;
         INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
         SELECT tenant_id, 3600000, bucket / 3600000 * 3600000, consumer_id, status_code, MAX(consumer_name), SUM(requests),
                SUM(bytes_in), SUM(bytes_out)
-        FROM request_rollups WHERE span = 600000 GROUP BY tenant_id, bucket / 3600000, consumer_id, status_code;
+        FROM request_rollups WHERE span = 600000 {buckets} GROUP BY tenant_id, bucket / 3600000, consumer_id, status_code;
         INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
         SELECT tenant_id, 86400000, bucket / 86400000 * 86400000, consumer_id, status_code, MAX(consumer_name), SUM(requests),
                SUM(bytes_in), SUM(bytes_out)
-        FROM request_rollups WHERE span = 3600000 GROUP BY tenant_id, bucket / 86400000, consumer_id, status_code;
+        FROM request_rollups WHERE span = 3600000 {buckets} GROUP BY tenant_id, bucket / 86400000, consumer_id, status_code;
         """;
 
     /// <summary>
