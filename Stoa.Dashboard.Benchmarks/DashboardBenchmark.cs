@@ -197,8 +197,7 @@ public static class DashboardBenchmark
         else
         {
             await workspace.ExecuteAsync("DELETE FROM request_rollups");
-            for (var month = RequestPartitions.MonthOf((load.Now - load.Span).ToUnixTimeMilliseconds()); month <= load.Now.ToUnixTimeMilliseconds();
-                 month = RequestPartitions.NextMonth(month))
+            foreach (var month in Months(load.Now - load.Span, load.Now))
                 await workspace.ExecuteAsync(RollupQueries.CountSql(month, RequestPartitions.NextMonth(month)));
         }
         Console.WriteLine($"  rollups rebuilt in {rebuild.Elapsed.TotalSeconds:0.0} s");
@@ -305,13 +304,15 @@ public static class DashboardBenchmark
         return indexes;
     }
 
-    private static void MakePartitions(Workspace workspace, DateTimeOffset from, DateTimeOffset to)
-    {
-        var months = new List<long>();
-        for (var month = RequestPartitions.MonthOf(from.ToUnixTimeMilliseconds()); month <= to.ToUnixTimeMilliseconds(); month = RequestPartitions.NextMonth(month))
-            months.Add(month);
+    private static void MakePartitions(Workspace workspace, DateTimeOffset from, DateTimeOffset to) =>
         new RequestPartitions(new StoreSettings(StoreProvider.Postgres, workspace.ConnectionString), TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<RequestPartitions>.Instance).Ensure(months);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<RequestPartitions>.Instance).Ensure(Months(from, to).ToList());
+
+    /// <summary>The first instant of each UTC month (each partition) from <paramref name="from"/>'s to <paramref name="to"/>'s.</summary>
+    private static IEnumerable<long> Months(DateTimeOffset from, DateTimeOffset to)
+    {
+        for (var month = RequestPartitions.MonthOf(from.ToUnixTimeMilliseconds()); month <= to.ToUnixTimeMilliseconds(); month = RequestPartitions.NextMonth(month))
+            yield return month;
     }
 
     /// <summary>How the benchmark writes rows bare on this store.</summary>
