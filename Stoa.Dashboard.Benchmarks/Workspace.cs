@@ -37,7 +37,10 @@ public sealed class Workspace : IDisposable
         ConnectionString = new NpgsqlConnectionStringBuilder(postgresServer) { Database = database, CommandTimeout = 0 }.ConnectionString;
         Settings["Stoa__Store__Provider"] = "postgres";
         Settings["Stoa__Store__Folder"] = Folder;
-        Settings["Stoa__Store__KeyRingSecret"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        // A kept database's key ring must open in the next run too: its secret is then made from its name (a benchmark's store holds nothing to keep secret).
+        Settings["Stoa__Store__KeyRingSecret"] = Convert.ToBase64String(_keep
+            ? System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database))
+            : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     }
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("stoa-bench-").FullName;

@@ -68,10 +68,25 @@ public static class StorageExtensions
     private static string ConnectionString(IConfiguration configuration, IHostEnvironment environment)
     {
         var connectionString = configuration.GetConnectionString("Audit");
-        if (!string.IsNullOrWhiteSpace(connectionString)) return connectionString;
         if (Provider(configuration) == StoreProvider.Postgres)
-            throw new InvalidOperationException("Stoa:Store:Provider is postgres: set ConnectionStrings:Audit to the server (Host=…;Database=…;Username=…).");
+            return string.IsNullOrWhiteSpace(connectionString)
+                ? throw new InvalidOperationException("Stoa:Store:Provider is postgres: set ConnectionStrings:Audit to the server (Host=…;Database=…;Username=…).")
+                : WithoutJit(connectionString);
+        if (!string.IsNullOrWhiteSpace(connectionString)) return connectionString;
         return $"Data Source={Path.Combine(environment.ContentRootPath, "App_Data", "audit.db")}";
+    }
+
+    /// <summary>
+    /// The app's PostgreSQL sessions compile no query to machine code (<c>jit=off</c>), unless the
+    /// connection string's <c>Options</c> say otherwise. PostgreSQL compiles any query its planner costs
+    /// above <c>jit_above_cost</c>, as it costs the dashboard's reads of a day's rollups: compiling took
+    /// 10 ms and more of a 30 ms read, and those reads are never long enough to win it back.
+    /// </summary>
+    public static string WithoutJit(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true) builder.Options = $"{builder.Options} -c jit=off".Trim();
+        return builder.ConnectionString;
     }
 
     /// <summary>Where <paramref name="folder"/> is: where its setting says (relative to the content root), or by default beside the store.</summary>
