@@ -224,6 +224,7 @@ public static class DashboardBenchmark
         if (!workspace.OnPostgres) return 0;
         var vacuum = Stopwatch.StartNew();
         await workspace.ExecuteAsync("VACUUM ANALYZE");
+        await workspace.ExecuteAsync("CHECKPOINT"); // the load's and the chain's pages written out now, not during the timed ingest
         Console.WriteLine($"  vacuumed and analyzed in {vacuum.Elapsed.TotalSeconds:0.0} s");
         return vacuum.Elapsed.TotalSeconds;
     }
@@ -234,14 +235,12 @@ public static class DashboardBenchmark
 
     private static async Task MeasureHttpIngestAsync(Workspace workspace, string token, string run, double bareRate, Results results)
     {
-        const int events = 200_000, batch = 1000, senders = 4, warmUpBatches = 40;
+        const int events = 200_000, batch = 1000, senders = 4;
         using var server = await workspace.StartServerAsync();
         var idle = MemorySampler.Rss(server.ProcessId);
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        // A server that has just started runs unoptimised code (tiered JIT): warm it up first, as
-        // the baseline's insert loop is warm, and as a server that has run for a day is.
-        await SendAsync(http, $"bench_warmup_{run}", Enumerable.Range(0, warmUpBatches).Select(b => Body(b * batch, batch)).ToList(), senders);
+        await WarmUpAsync(http, $"bench_warmup_{run}", batch, senders);
         var bodies = Enumerable.Range(0, events / batch).Select(b => Body(b * batch, batch)).ToList();
         var clock = Stopwatch.StartNew();
         long peak;
@@ -254,6 +253,29 @@ public static class DashboardBenchmark
         Console.WriteLine($"  HTTP ingest: {rate:N0} events/s ({senders} senders, batches of {batch})");
         results.Add($"ingest over HTTP ({senders} senders, batches of {batch})", rate, "events/s", bareRate, $"bare {Bare(workspace)}, one transaction per 1,000");
         results.Add("server memory under ingest load", peak / 1e6, "MB", idle / 1e6, "server memory at rest");
+    }
+
+    /// <summary>
+    /// A server that has just started runs unoptimised code (tiered JIT), and goes on compiling for
+    /// seconds: at 10,000,000 events a third of its CPU went to the JIT 3 to 9 s into the timed
+    /// ingest after a warm-up of 40 batches. It is warmed up as the baseline's insert loop is warm, and
+    /// as a server that has run for a day is: five rounds of 40 batches, then more until a round is no
+    /// faster than the best before it (at most 15 rounds).
+    /// </summary>
+    internal static async Task WarmUpAsync(HttpClient http, string tenant, int batch, int senders)
+    {
+        const int roundBatches = 40, minRounds = 5, maxRounds = 15;
+        var best = 0.0;
+        for (var round = 0; round < maxRounds; round++)
+        {
+            var bodies = Enumerable.Range(round * roundBatches, roundBatches).Select(b => Body(b * batch, batch)).ToList();
+            var clock = Stopwatch.StartNew();
+            await SendAsync(http, tenant, bodies, senders);
+            var rate = roundBatches * batch / clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"  warm-up round {round + 1}: {rate:N0} events/s");
+            if (rate <= best && round + 1 >= minRounds) return;
+            best = Math.Max(best, rate);
+        }
     }
 
     /// <summary>Posts every body once, <paramref name="senders"/> at a time.</summary>
