@@ -40,15 +40,11 @@ public static class DashboardBenchmark
         }
         await VacuumAsync(workspace);
 
-        // The ingestion baseline: the same kind of rows, bare (prepared INSERTs, or a binary COPY), one durable transaction per 1,000 as the HTTP batches.
-        // Each run ingests into tenants of its own, new as on a fresh store when it goes on with a kept one.
-        var run = Guid.NewGuid().ToString("N")[..6];
-        var bareBatchRate = DataGenerator.Insert(workspace, $"bench_bare_{run}", 200_000, load.Now, TimeSpan.FromHours(1), seed: 3, batch: 1000);
-        Console.WriteLine($"  bare {Bare(workspace)}, 1,000 a transaction: {bareBatchRate:N0} rows/s");
-        await MeasureHttpIngestAsync(workspace, token, run, bareBatchRate, results);
-
+        // The questions first: the ingest below stirs autovacuum and autoanalyze, which would run beside them.
         Console.WriteLine($"Asking the dashboard's questions of {Main} ({load.MainRows:N0} events), {Runs} runs each…");
         await AskAsync(workspace, load.Now, results, DashboardQuestions);
+
+        await MeasureIngestAsync(workspace, token, load.Now, results);
     }
 
     /// <summary>
@@ -233,25 +229,39 @@ public static class DashboardBenchmark
     private static async Task<long> SizeAsync(Workspace workspace, string relation) => Convert.ToInt64(await workspace.ExecuteAsync(
         $"SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('\"{relation}\"')"));
 
-    private static async Task MeasureHttpIngestAsync(Workspace workspace, string token, string run, double bareRate, Results results)
+    /// <summary>
+    /// Ingestion through the real HTTP endpoint beside its baseline: the same kind of rows written bare
+    /// (prepared INSERTs, or a binary COPY), one durable transaction per 1,000 as the HTTP batches. In
+    /// alternating rounds, each into a tenant of its own (new on a kept store too), so both see the same
+    /// machine noise, and the best round of each counts: measured one after the other, the bare rate
+    /// alone moved between 28,000 and 38,600 rows/s from one run to the next.
+    /// </summary>
+    private static async Task MeasureIngestAsync(Workspace workspace, string token, DateTimeOffset now, Results results)
     {
-        const int events = 200_000, batch = 1000, senders = 4;
+        const int events = 200_000, batch = 1000, senders = 4, rounds = 3;
+        var run = Guid.NewGuid().ToString("N")[..6];
         using var server = await workspace.StartServerAsync();
         var idle = MemorySampler.Rss(server.ProcessId);
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         await WarmUpAsync(http, $"bench_warmup_{run}", batch, senders);
         var bodies = Enumerable.Range(0, events / batch).Select(b => Body(b * batch, batch)).ToList();
-        var clock = Stopwatch.StartNew();
-        long peak;
-        using (var sampler = MemorySampler.Start(server.ProcessId))
+        var (bestBare, bestHttp, peak) = (0.0, 0.0, 0L);
+        for (var round = 0; round < rounds; round++)
         {
-            await SendAsync(http, $"bench_ingest_{run}", bodies, senders);
-            peak = sampler.PeakBytes;
+            var bare = DataGenerator.Insert(workspace, $"bench_bare_{run}_{round}", events, now, TimeSpan.FromHours(1), seed: 3, batch: batch);
+            var clock = Stopwatch.StartNew();
+            using (var sampler = MemorySampler.Start(server.ProcessId))
+            {
+                await SendAsync(http, $"bench_ingest_{run}_{round}", bodies, senders);
+                peak = Math.Max(peak, sampler.PeakBytes);
+            }
+            var rate = events / clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"  round {round + 1}: bare {Bare(workspace)} {bare:N0} rows/s, HTTP ingest {rate:N0} events/s ({senders} senders, batches of {batch})");
+            (bestBare, bestHttp) = (Math.Max(bestBare, bare), Math.Max(bestHttp, rate));
         }
-        var rate = events / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  HTTP ingest: {rate:N0} events/s ({senders} senders, batches of {batch})");
-        results.Add($"ingest over HTTP ({senders} senders, batches of {batch})", rate, "events/s", bareRate, $"bare {Bare(workspace)}, one transaction per 1,000");
+        results.Add($"ingest over HTTP ({senders} senders, batches of {batch}, best of {rounds})", bestHttp, "events/s", bestBare,
+            $"bare {Bare(workspace)}, one transaction per 1,000, best of {rounds} alternating rounds");
         results.Add("server memory under ingest load", peak / 1e6, "MB", idle / 1e6, "server memory at rest");
     }
 
