@@ -79,8 +79,8 @@ public static class StorageExtensions
     /// <summary>
     /// The app's PostgreSQL sessions compile no query to machine code (<c>jit=off</c>), unless the
     /// connection string's <c>Options</c> say otherwise. PostgreSQL compiles any query its planner costs
-    /// above <c>jit_above_cost</c>, as it costs the dashboard's reads of a day's rollups: compiling took
-    /// 10 ms and more of a 30 ms read, and those reads are never long enough to win it back.
+    /// above <c>jit_above_cost</c>, as it costs triage's read of half a day of hourly rollups: compiling
+    /// took 10 ms and more of a 30 ms read, and no dashboard read runs long enough to win it back.
     /// </summary>
     public static string WithoutJit(string connectionString)
     {
