@@ -86,14 +86,19 @@ public sealed class RsyslogReceiver : IAsyncDisposable
         File.Exists(Output) ? (await File.ReadAllLinesAsync(Output)).Where(l => l.Length > 0).ToArray() : [];
 
     /// <summary>Waits until the file holds <paramref name="count"/> lines (rsyslog writes as it receives).</summary>
-    public async Task<string[]> WaitForLinesAsync(int count, TimeSpan timeout)
+    /// <summary>
+    /// Waits until rsyslog has written <paramref name="count"/> lines; with <paramref name="key"/>,
+    /// <paramref name="count"/> distinct keys, so that a line delivered twice (after a kill) counts once.
+    /// </summary>
+    public async Task<string[]> WaitForLinesAsync(int count, TimeSpan timeout, Func<string, string>? key = null)
     {
         var clock = Stopwatch.StartNew();
         while (true) // polling the file for a state, not timing
         {
             var lines = await LinesAsync();
-            if (lines.Length >= count) return lines;
-            if (clock.Elapsed > timeout) throw new TimeoutException($"rsyslog wrote {lines.Length} of {count} lines");
+            var written = key is null ? lines.Length : lines.Select(key).Distinct().Count();
+            if (written >= count) return lines;
+            if (clock.Elapsed > timeout) throw new TimeoutException($"rsyslog wrote {written} of {count} {(key is null ? "lines" : "distinct lines")}");
             await Task.Delay(20);
         }
     }
