@@ -85,9 +85,8 @@ public sealed class RsyslogReceiver : IAsyncDisposable
     public async Task<string[]> LinesAsync() =>
         File.Exists(Output) ? (await File.ReadAllLinesAsync(Output)).Where(l => l.Length > 0).ToArray() : [];
 
-    /// <summary>Waits until the file holds <paramref name="count"/> lines (rsyslog writes as it receives).</summary>
     /// <summary>
-    /// Waits until rsyslog has written <paramref name="count"/> lines; with <paramref name="key"/>,
+    /// Waits until the file holds <paramref name="count"/> lines (rsyslog writes as it receives); with <paramref name="key"/>,
     /// <paramref name="count"/> distinct keys, so that a line delivered twice (after a kill) counts once.
     /// </summary>
     public async Task<string[]> WaitForLinesAsync(int count, TimeSpan timeout, Func<string, string>? key = null)
