@@ -69,8 +69,10 @@ public sealed class SaturatingSumTests(StoaApp app) : IClassFixture<StoaApp>
             await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, """
                 INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
                 VALUES ({0}, 3600000, {1}, 'cons_big', 200, 'big', 1, 4611686018427387904, 1),
-                       ({0}, 3600000, {2}, 'cons_big', 200, 'big', 1, 4611686018427387904, 1)
-                """, tenant, day + 3_600_000, day + 2 * 3_600_000);
+                       ({0}, 3600000, {2}, 'cons_big', 200, 'big', 1, 4611686018427387904, 1),
+                       ({0}, 21600000, {3}, 'cons_big', 200, 'big', 2, 9223372036854775807, 2),
+                       ({0}, 86400000, {3}, 'cons_big', 200, 'big', 2, 9223372036854775807, 2)
+                """, tenant, day + 3_600_000, day + 2 * 3_600_000, day); // the six hours and the day hold them too, saturated as the writer adds
 
         var stats = await client.GetJsonAsync($"/v1/quotas/{tenant}/stats?days=1");
 

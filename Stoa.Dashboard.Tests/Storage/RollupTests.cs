@@ -180,14 +180,19 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
     }
 
     [Fact]
-    public void A_run_of_more_than_twelve_hours_in_a_day_is_read_as_the_day_minus_the_other_hours()
+    public void A_day_is_read_as_the_day_minus_the_rest_of_it_where_that_reads_fewer_buckets()
     {
+        const long SixHoursMs = RollupQueries.SixHoursMs;
         var day = new DateTimeOffset(2026, 3, 9, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        var (from, to) = (day - 8 * HourMs + 123, day + 16 * HourMs + 456); // 24 h ending at 16:00 and a bit
+        var (from, to) = (day - 7 * HourMs + 123, day + 16 * HourMs + 456); // 23 h ending at 16:00 and a bit
         var segments = RollupQueries.SplitWithComplements(from, to).Select(s => (s.SpanMs, s.FromMs, s.ToMs, s.Sign)).ToList();
-        Assert.Contains((HourMs, day - 7 * HourMs, day, 1), segments);            // 7 whole hours before midnight: as hours
-        Assert.Contains((DayMs, day, day + DayMs, 1), segments);                  // 16 after it: the day...
-        Assert.Contains((HourMs, day + 16 * HourMs, day + DayMs, -1), segments);  // ...minus its last 8
+        Assert.Equal(
+        [
+            (SixHoursMs, day - 6 * HourMs, day, 1),             // 18:00–24:00 before midnight: one six hours
+            (DayMs, day, day + DayMs, 1),                       // 00:00–16:00 after it (six buckets): the day...
+            (HourMs, day + 16 * HourMs, day + 18 * HourMs, -1), // ...minus 16:00–18:00...
+            (SixHoursMs, day + 18 * HourMs, day + DayMs, -1),   // ...and 18:00–24:00: four buckets
+        ], segments.Where(s => s.SpanMs >= HourMs));
         Assert.True(segments.Where(s => s.SpanMs == 0).Sum(s => s.ToMs - s.FromMs) < 1000, "hardly anything read from the events");
     }
 

@@ -39,13 +39,26 @@ public abstract class GroupTransaction(DbTransaction transaction) : IDisposable
 public sealed record RollupCount(string TenantId, long SpanMs, long BucketMs, string ConsumerId, int StatusCode, string ConsumerName,
     long Requests, long BytesIn, long BytesOut)
 {
-    /// <summary>The batch's new requests counted into every rollup span.</summary>
-    public static List<RollupCount> Of(IReadOnlyCollection<RequestEvent> inserted) =>
-        (from span in RollupQueries.Spans
-         from g in inserted.GroupBy(r => (r.TenantId, Bucket: r.TimestampMs / span * span, r.ConsumerId, r.StatusCode))
-         select new RollupCount(g.Key.TenantId, span, g.Key.Bucket, g.Key.ConsumerId, g.Key.StatusCode,
-             g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal)!, // as the store's max(): byte order
-             g.LongCount(), g.Sum(r => r.RequestSizeBytes), g.Sum(r => r.ResponseSizeBytes))).ToList();
+    /// <summary>
+    /// The batch's new requests counted into every rollup span: each event a count of one, each span
+    /// counted from the one before it (they nest), so the events are grouped once.
+    /// </summary>
+    public static List<RollupCount> Of(IReadOnlyCollection<RequestEvent> inserted)
+    {
+        IReadOnlyList<RollupCount> level = inserted.Select(r => new RollupCount(r.TenantId, 0, r.TimestampMs, r.ConsumerId, r.StatusCode,
+            r.ConsumerName, 1, r.RequestSizeBytes, r.ResponseSizeBytes)).ToList();
+        var counts = new List<RollupCount>();
+        foreach (var span in RollupQueries.Spans)
+        {
+            level = level.GroupBy(c => (c.TenantId, Bucket: c.BucketMs / span * span, c.ConsumerId, c.StatusCode))
+                .Select(g => new RollupCount(g.Key.TenantId, span, g.Key.Bucket, g.Key.ConsumerId, g.Key.StatusCode,
+                    g.Select(c => c.ConsumerName).Max(StringComparer.Ordinal)!, // as the store's max(): byte order
+                    g.Sum(c => c.Requests), g.Sum(c => c.BytesIn), g.Sum(c => c.BytesOut)))
+                .ToList();
+            counts.AddRange(level);
+        }
+        return counts;
+    }
 }
 
 /// <summary>The writer's own connection to the store, kept open between groups so its caches stay warm.</summary>

@@ -18,7 +18,7 @@ public sealed record Triage(
     public static async Task<Triage> LoadAsync(AuditDbContext db, AuditScope scope, TimeWindow window, double troubleThreshold,
         CancellationToken ct = default)
     {
-        // Hourly rollups for the whole hours of the window, the events themselves for its edges: exact, and fast at any size.
+        // Rollups for the window's whole days, hours and ten minutes, the events themselves for its edges: exact, and fast at any size.
         var counts = await RollupQueries.ByConsumerAndStatusAsync(db, scope, window.FromMs ?? 0, window.ToMs ?? long.MaxValue, ct: ct);
         var consumers = counts.GroupBy(c => c.ConsumerId)
             .Select(g => new ConsumerTriage(g.Key, g.Select(c => c.ConsumerName).Max(StringComparer.Ordinal)!,
