@@ -174,6 +174,8 @@ public sealed class RollupTests(StoaApp app) : IClassFixture<StoaApp>
                 Assert.Equal(t >= from && t < to ? 1 : 0, segments.Where(s => s.FromMs <= t && t < s.ToMs).Sum(s => s.Sign));
             foreach (var t in new[] { from - 1, from, to - 1, to })
                 Assert.Equal(t >= from && t < to ? 1 : 0, segments.Where(s => s.FromMs <= t && t < s.ToMs).Sum(s => s.Sign));
+            // One query where one will do: no segment goes on where the one before it ends in the same span and sign.
+            Assert.DoesNotContain(segments.Zip(segments.Skip(1)), p => p.First.SpanMs == p.Second.SpanMs && p.First.Sign == p.Second.Sign && p.First.ToMs == p.Second.FromMs);
         }
 
         static long Floor(long ms) => ms / RollupQueries.TenMinutesMs * RollupQueries.TenMinutesMs;

@@ -40,22 +40,27 @@ public static class RollupQueries
         return CountSql($"WHERE timestamp >= {fromMs} AND timestamp < {toMs}", $"AND bucket >= {fromMs} AND bucket < {toMs}");
     }
 
-    /// <summary>The smallest span counted from the events, each larger one from the span before it.</summary>
+    /// <summary>
+    /// The smallest span counted from the events, each larger one from the span before it; written in the
+    /// order they are read, so that a bucket's rows share pages (<see cref="Migrations.SixHourRollups"/>).
+    /// </summary>
     private static string CountSql(string events, string buckets) => string.Join("\n", Spans.Select((span, i) => i == 0
         ? $"""
             INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
             SELECT tenant_id, {span}, timestamp / {span} * {span}, consumer_id, status_code, MAX(consumer_name), COUNT(*),
                    SUM(request_size_bytes), SUM(response_size_bytes)
-            FROM request_events {events} GROUP BY tenant_id, timestamp / {span}, consumer_id, status_code;
+            FROM request_events {events} GROUP BY tenant_id, timestamp / {span}, consumer_id, status_code
+            ORDER BY tenant_id, timestamp / {span}, consumer_id, status_code;
             """
         : FromSmallerSql(Spans[i - 1], span, buckets)));
 
-    /// <summary>Counts the rollups of <paramref name="smaller"/> into those of <paramref name="span"/> (the migration adding a span, too).</summary>
-    public static string FromSmallerSql(long smaller, long span, string buckets = "") => $"""
+    /// <summary>Counts the rollups of <paramref name="smaller"/> into those of <paramref name="span"/>.</summary>
+    private static string FromSmallerSql(long smaller, long span, string buckets) => $"""
         INSERT INTO request_rollups (tenant_id, span, bucket, consumer_id, status_code, consumer_name, requests, bytes_in, bytes_out)
         SELECT tenant_id, {span}, bucket / {span} * {span}, consumer_id, status_code, MAX(consumer_name), SUM(requests),
                SUM(bytes_in), SUM(bytes_out)
-        FROM request_rollups WHERE span = {smaller} {buckets} GROUP BY tenant_id, bucket / {span}, consumer_id, status_code;
+        FROM request_rollups WHERE span = {smaller} {buckets} GROUP BY tenant_id, bucket / {span}, consumer_id, status_code
+        ORDER BY tenant_id, bucket / {span}, consumer_id, status_code;
         """;
 
     /// <summary>
@@ -68,13 +73,26 @@ public static class RollupQueries
     /// Cuts [from, to) into whole days, whole six hours and hours around them, whole ten minutes around
     /// those and raw edges, largest first where they fit. An edge of more than half of ten minutes is read as
     /// its ten minutes minus the rest of them: a window ending now reads at most five minutes of
-    /// events, however busy the current hour is.
+    /// events, however busy the current hour is. Segments that meet in the same span are read as one.
     /// </summary>
     public static List<Segment> Split(long fromMs, long toMs)
     {
         var segments = new List<Segment>();
         Cut(segments, fromMs, toMs, Spans.Length - 1);
-        return segments;
+        return Joined(segments);
+    }
+
+    /// <summary>The segments, each one that goes on where the one before it ends, in the same span and sign, joined to it: one query, not two.</summary>
+    private static List<Segment> Joined(IEnumerable<Segment> segments)
+    {
+        var joined = new List<Segment>();
+        foreach (var segment in segments)
+        {
+            if (joined.Count > 0 && joined[^1] is var last && last.SpanMs == segment.SpanMs && last.Sign == segment.Sign && last.ToMs == segment.FromMs)
+                joined[^1] = last with { ToMs = segment.ToMs };
+            else joined.Add(segment);
+        }
+        return joined;
     }
 
     private static void Cut(List<Segment> segments, long fromMs, long toMs, int level)
@@ -132,7 +150,7 @@ public static class RollupQueries
             segments.AddRange(Buckets(complement) < Buckets(direct) ? complement : direct);
         }
         segments.AddRange(split.Where(s => s.FromMs >= last));
-        return segments;
+        return Joined(segments);
     }
 
     /// <summary>How many rollup buckets the segments read: what a query's cost grows with.</summary>
