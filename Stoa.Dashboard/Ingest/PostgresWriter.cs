@@ -85,7 +85,7 @@ public sealed class PostgresGroupTransaction(NpgsqlConnection connection, Npgsql
         _added.Clear();
         foreach (var kind in events.Select(e => e.Kind).Distinct())
         {
-            var key = AuditEvent.FieldsOf(kind).Single(f => f.Name == EventTables.KeyOf(kind));
+            var key = Keys[kind];
             using var command = new NpgsqlCommand(StoredKeysSql(kind), connection, transaction);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Where(e => e.Kind == kind).Select(e => key.Text(e)!).Distinct().ToArray() });
@@ -109,9 +109,13 @@ public sealed class PostgresGroupTransaction(NpgsqlConnection connection, Npgsql
         CROSS JOIN LATERAL (SELECT 1 FROM {EventTables.Of(kind)} e WHERE e.tenant_id = (SELECT $1::text) AND e.{EventTables.KeyOf(kind)} = k.key LIMIT 1) AS stored
         """;
 
+    /// <summary>Each kind's key field (<see cref="EventTables.KeyOf"/>), found once: the writer asks for it of every event.</summary>
+    private static readonly IReadOnlyDictionary<EventKind, EventField> Keys = Enum.GetValues<EventKind>()
+        .ToDictionary(kind => kind, kind => AuditEvent.FieldsOf(kind).Single(f => f.Name == EventTables.KeyOf(kind)));
+
     public override bool TryAdd(AuditEvent e, byte[]? chainHead)
     {
-        var key = AuditEvent.FieldsOf(e.Kind).Single(f => f.Name == EventTables.KeyOf(e.Kind)).Text(e)!;
+        var key = Keys[e.Kind].Text(e)!;
         if (!_taken.Add((e.Kind, key))) return false;
         if (!_added.TryGetValue(e.Kind, out var rows)) _added[e.Kind] = rows = [];
         rows.Add((e, chainHead));
@@ -134,22 +138,26 @@ public sealed class PostgresGroupTransaction(NpgsqlConnection connection, Npgsql
                 e.Id = ids[r];
                 importer.StartRow();
                 importer.Write(e.Id, NpgsqlDbType.Bigint);
-                for (var i = 0; i < fields.Count; i++) Write(importer, fields[i].Value(e), types[i]);
+                for (var i = 0; i < fields.Count; i++) Write(importer, fields[i], e, types[i]);
                 importer.Write(e.Seq, NpgsqlDbType.Bigint);
-                Write(importer, head, NpgsqlDbType.Bytea);
+                if (head is null) importer.WriteNull();
+                else importer.Write(head, NpgsqlDbType.Bytea);
             }
             importer.Complete();
         }
     }
 
-    private static void Write(NpgsqlBinaryImporter importer, object? value, NpgsqlDbType type)
+    /// <summary>Each value written as its own type: written as an object, every one was boxed and its converter looked up again.</summary>
+    private static void Write(NpgsqlBinaryImporter importer, EventField field, AuditEvent e, NpgsqlDbType type)
     {
-        switch (value)
+        if (field.IsNumeric)
         {
-            case null: importer.WriteNull(); break;
-            case long number when type == NpgsqlDbType.Integer: importer.Write(checked((int)number), type); break;
-            default: importer.Write(value, type); break;
+            var number = field.Number(e);
+            if (type == NpgsqlDbType.Integer) importer.Write(checked((int)number), type);
+            else importer.Write(number, type);
         }
+        else if (field.Text(e) is { } text) importer.Write(text, type);
+        else importer.WriteNull();
     }
 
     /// <summary>
