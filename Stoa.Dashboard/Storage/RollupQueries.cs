@@ -131,9 +131,9 @@ public static class RollupQueries
 
     /// <summary>
     /// As <see cref="Split"/>, but the whole hours a window covers of a day are read as the whole day
-    /// minus the rest of it wherever that reads fewer buckets: a 24-hour window ending at 16:00 reads
-    /// 18:00–24:00 before midnight and, after it, the day minus 16:00–24:00. Only for answers by day or
-    /// for the whole window.
+    /// minus the rest of it wherever that reads fewer buckets: from 18:00 yesterday to 16:00 today reads
+    /// yesterday's 18:00–24:00 as one six hours, and today as the day minus 16:00–24:00 (four buckets,
+    /// not six). Only for answers by day or for the whole window.
     /// </summary>
     public static List<Segment> SplitWithComplements(long fromMs, long toMs)
     {
@@ -223,7 +223,7 @@ public static class RollupQueries
         long bucketMs, string? consumerId = null, CancellationToken ct = default)
     {
         if (bucketMs is not (HourMs or DayMs)) throw new ArgumentOutOfRangeException(nameof(bucketMs), "Buckets are hours or days.");
-        // By day, a long run of hours is the day minus the rest; by the hour, days are read as their hours.
+        // By day, a day's hours may be read as the day minus the rest; by the hour, days and six hours are read as their hours.
         var segments = bucketMs == DayMs ? SplitWithComplements(fromMs, toMs)
             : Split(fromMs, toMs).Select(s => s.SpanMs > bucketMs ? s with { SpanMs = bucketMs } : s);
         var rows = await ReadEachAsync(db, segments, async segment =>
