@@ -172,50 +172,53 @@ public static class RollupQueries
     }
 
     /// <summary>
-    /// The rows of each segment, read in turn on one connection opened once: left to itself, EF takes a
-    /// pooled connection for each query and resets it (<c>DISCARD ALL</c> on PostgreSQL) when it goes back,
-    /// a round trip and a fresh parse for each of a window's segments.
+    /// A window's segments as one query: each segment's rows (a rollup row, or an event as a count of
+    /// one) signed, under UNION ALL, for the store to add up in one statement. Read a segment at a time,
+    /// a day's window was a dozen round trips, each answering thousands of rows to be added up here.
     /// </summary>
-    private static async Task<List<T>> ReadEachAsync<T>(AuditDbContext db, IEnumerable<Segment> segments,
-        Func<Segment, Task<IEnumerable<T>>> read, CancellationToken ct)
+    private static IQueryable<Part> Parts(AuditDbContext db, AuditScope scope, IEnumerable<Segment> segments, string? consumerId) =>
+        segments.Select(segment =>
+        {
+            long sign = segment.Sign;
+            // Names come from what is added (a subtracted hour's name may not be in the window at all).
+            return segment.SpanMs == 0
+                ? Events(db, scope, segment, consumerId).Select(r => new Part
+                {
+                    ConsumerId = r.ConsumerId, ConsumerName = sign > 0 ? r.ConsumerName : null, StatusCode = r.StatusCode, BucketMs = r.TimestampMs,
+                    Requests = sign, BytesIn = sign * (double)r.RequestSizeBytes, BytesOut = sign * (double)r.ResponseSizeBytes,
+                })
+                : Rollups(db, scope, segment, consumerId).Select(r => new Part
+                {
+                    ConsumerId = r.ConsumerId, ConsumerName = sign > 0 ? r.ConsumerName : null, StatusCode = r.StatusCode, BucketMs = r.BucketMs,
+                    Requests = sign * r.Requests, BytesIn = sign * (double)r.BytesIn, BytesOut = sign * (double)r.BytesOut,
+                });
+        }).Aggregate(Queryable.Concat);
+
+    /// <summary>A row of <see cref="Parts"/>. Bytes are summed as REAL in the store (SQLite's integer SUM fails on overflow), then saturated (<see cref="Saturating"/>).</summary>
+    private sealed class Part
     {
-        var rows = new List<T>();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            foreach (var segment in segments) rows.AddRange(await read(segment));
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-        return rows;
+        public required string ConsumerId { get; init; }
+        public string? ConsumerName { get; init; }
+        public int StatusCode { get; init; }
+        public long BucketMs { get; init; }
+        public long Requests { get; init; }
+        public double BytesIn { get; init; }
+        public double BytesOut { get; init; }
     }
 
-    /// <summary>Requests and bytes by consumer and status over the window, optionally for one consumer. Bytes are summed as REAL in the store, then saturated (<see cref="Saturating"/>).</summary>
+    /// <summary>Requests and bytes by consumer and status over the window, optionally for one consumer.</summary>
     public static async Task<List<ConsumerStatusCount>> ByConsumerAndStatusAsync(AuditDbContext db, AuditScope scope, long fromMs, long toMs,
         string? consumerId = null, CancellationToken ct = default)
     {
-        var rows = await ReadEachAsync(db, SplitWithComplements(fromMs, toMs), async segment =>
-        {
-            var part = segment.SpanMs == 0
-                ? await Events(db, scope, segment, consumerId).GroupBy(r => new { r.ConsumerId, r.StatusCode })
-                    .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.LongCount(),
-                        BytesIn = g.Sum(r => (double)r.RequestSizeBytes), BytesOut = g.Sum(r => (double)r.ResponseSizeBytes) })
-                    .ToListAsync(ct)
-                : await Rollups(db, scope, segment, consumerId).GroupBy(r => new { r.ConsumerId, r.StatusCode })
-                    .Select(g => new { g.Key.ConsumerId, Name = g.Max(r => r.ConsumerName), g.Key.StatusCode, Requests = g.Sum(r => r.Requests),
-                        BytesIn = g.Sum(r => (double)r.BytesIn), BytesOut = g.Sum(r => (double)r.BytesOut) })
-                    .ToListAsync(ct);
-            // Names come from what is added (a subtracted hour's name may not be in the window at all).
-            return part.Select(r => new ConsumerStatusCount(r.ConsumerId, segment.Sign > 0 ? r.Name! : "", r.StatusCode,
-                segment.Sign * r.Requests, Saturating.ToLong(segment.Sign * r.BytesIn), Saturating.ToLong(segment.Sign * r.BytesOut)));
-        }, ct);
-        return rows.GroupBy(r => (r.ConsumerId, r.StatusCode))
-            .Select(g => new ConsumerStatusCount(g.Key.ConsumerId, g.Select(r => r.ConsumerName).Max(StringComparer.Ordinal)!, g.Key.StatusCode,
-                g.Sum(r => r.Requests), g.Select(r => r.BytesIn).SumSaturating(), g.Select(r => r.BytesOut).SumSaturating()))
+        if (fromMs >= toMs) return [];
+        var rows = await Parts(db, scope, SplitWithComplements(fromMs, toMs), consumerId)
+            .GroupBy(p => new { p.ConsumerId, p.StatusCode })
+            .Select(g => new { g.Key.ConsumerId, Name = g.Max(p => p.ConsumerName), g.Key.StatusCode, Requests = g.Sum(p => p.Requests),
+                BytesIn = g.Sum(p => p.BytesIn), BytesOut = g.Sum(p => p.BytesOut) })
             .Where(c => c.Requests != 0) // all of it outside the window: subtracted to nothing
-            .ToList();
+            .ToListAsync(ct);
+        return rows.Select(r => new ConsumerStatusCount(r.ConsumerId, r.Name ?? "", r.StatusCode, r.Requests,
+            Saturating.ToLong(r.BytesIn), Saturating.ToLong(r.BytesOut))).ToList();
     }
 
     /// <summary>Requests and bytes by bucket (an hour or a day) and status, optionally for one consumer.</summary>
@@ -223,24 +226,16 @@ public static class RollupQueries
         long bucketMs, string? consumerId = null, CancellationToken ct = default)
     {
         if (bucketMs is not (HourMs or DayMs)) throw new ArgumentOutOfRangeException(nameof(bucketMs), "Buckets are hours or days.");
+        if (fromMs >= toMs) return [];
         // By day, a day's hours may be read as the day minus the rest; by the hour, days and six hours are read as their hours.
         var segments = bucketMs == DayMs ? SplitWithComplements(fromMs, toMs)
             : Split(fromMs, toMs).Select(s => s.SpanMs > bucketMs ? s with { SpanMs = bucketMs } : s);
-        var rows = await ReadEachAsync(db, segments, async segment =>
-        {
-            var part = segment.SpanMs == 0
-                ? await Events(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.TimestampMs / bucketMs, r.StatusCode })
-                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.LongCount(), BytesIn = g.Sum(r => (double)r.RequestSizeBytes), BytesOut = g.Sum(r => (double)r.ResponseSizeBytes) })
-                    .ToListAsync(ct)
-                : await Rollups(db, scope, segment, consumerId).GroupBy(r => new { Bucket = r.BucketMs / bucketMs, r.StatusCode })
-                    .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.Sum(r => r.Requests), BytesIn = g.Sum(r => (double)r.BytesIn), BytesOut = g.Sum(r => (double)r.BytesOut) })
-                    .ToListAsync(ct);
-            return part.Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode,
-                segment.Sign * r.Requests, Saturating.ToLong(segment.Sign * r.BytesIn), Saturating.ToLong(segment.Sign * r.BytesOut)));
-        }, ct);
-        return rows.GroupBy(r => (r.BucketMs, r.StatusCode))
-            .Select(g => new BucketStatusCount(g.Key.BucketMs, g.Key.StatusCode, g.Sum(r => r.Requests), g.Select(r => r.BytesIn).SumSaturating(), g.Select(r => r.BytesOut).SumSaturating()))
+        var rows = await Parts(db, scope, segments, consumerId)
+            .GroupBy(p => new { Bucket = p.BucketMs / bucketMs, p.StatusCode })
+            .Select(g => new { g.Key.Bucket, g.Key.StatusCode, Requests = g.Sum(p => p.Requests), BytesIn = g.Sum(p => p.BytesIn), BytesOut = g.Sum(p => p.BytesOut) })
             .Where(b => b.Requests != 0)
-            .ToList();
+            .ToListAsync(ct);
+        return rows.Select(r => new BucketStatusCount(r.Bucket * bucketMs, r.StatusCode, r.Requests,
+            Saturating.ToLong(r.BytesIn), Saturating.ToLong(r.BytesOut))).ToList();
     }
 }
