@@ -200,6 +200,7 @@ public static class RollupQueries
         public required string ConsumerId { get; init; }
         public string? ConsumerName { get; init; }
         public int StatusCode { get; init; }
+        /// <summary>The rollup row's bucket, or the event's own time.</summary>
         public long BucketMs { get; init; }
         public long Requests { get; init; }
         public double BytesIn { get; init; }
